@@ -1,0 +1,122 @@
+"""The parameter census: one row per parameter tensor, and the totals a learner asks about.
+
+Whether a tensor was added by the method is decided by the module that owns it (a peft tuner
+layer's adapter parameters, a bottleneck adapter, peft's prompt encoder), not by its name.
+Names are shown as GPT-2 names them: peft's `base_model.model.` prefix and `.base_layer` go.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from peft import PeftModel
+from peft.tuners.tuners_utils import BaseTunerLayer
+from torch import nn
+
+from adaptlab.methods import Formula, get_method
+from adaptlab.methods.bottleneck import BottleneckAdapter
+from adaptlab.models import gpt2_config, skeleton_template
+
+COLUMNS = ["name", "block", "component", "shape", "count", "trainable", "origin", "status"]
+_BLOCK = re.compile(r"(?:^|\.)h\.(\d+)\.")
+
+
+def added_parameter_ids(model: nn.Module) -> set[int]:
+    """ids of the parameters that belong to modules a method added to the base model."""
+    owners: list[nn.Module] = []
+    for module in model.modules():
+        if isinstance(module, BaseTunerLayer):
+            owners += [getattr(module, attr) for attr in module.adapter_layer_names]
+        elif isinstance(module, BottleneckAdapter):
+            owners.append(module)
+    if isinstance(model, PeftModel) and "prompt_encoder" in model._modules:
+        owners.append(model._modules["prompt_encoder"])
+    return {id(p) for owner in owners for p in owner.parameters()}
+
+
+def display_name(raw: str) -> str:
+    # LoRA/IA3 wrap as base_model.model.<gpt2>; prompt methods as base_model.<gpt2>.
+    name = raw.removeprefix("base_model.").removeprefix("model.").replace(".base_layer", "")
+    return name.replace(".default.", ".").removesuffix(".default")
+
+
+def _row(raw: str, param: nn.Parameter, added: bool) -> dict[str, Any]:
+    name = display_name(raw)
+    match = _BLOCK.search(name)
+    block = int(match.group(1)) if match else None
+    component = name[match.end():] if match else name.removeprefix("transformer.")
+    status = "added" if added else ("trainable" if param.requires_grad else "frozen")
+    return {"name": name, "block": block, "component": component,
+            "shape": "×".join(map(str, param.shape)), "count": param.numel(),
+            "trainable": param.requires_grad, "origin": "added" if added else "base", "status": status}
+
+
+def census(model: nn.Module) -> pd.DataFrame:
+    """One row per parameter tensor. Tied tensors (lm_head = wte) appear once, as in PyTorch."""
+    added = added_parameter_ids(model)
+    rows = [_row(raw, p, id(p) in added) for raw, p in model.named_parameters()]
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    df["block"] = df["block"].astype("Int64")
+    return df
+
+
+def totals(df: pd.DataFrame) -> dict[str, Any]:
+    total = int(df["count"].sum())
+    trainable = int(df.loc[df["trainable"], "count"].sum())
+    return {
+        "total_params": total,
+        "trainable_params": trainable,
+        "trainable_pct": round(100 * trainable / total, 6) if total else 0.0,
+        "added_params": int(df.loc[df["origin"] == "added", "count"].sum()),
+        "frozen_params": total - trainable,
+        "trainable_blocks": sorted({int(b) for b in df.loc[df["trainable"], "block"].dropna()}),
+    }
+
+
+def per_block(df: pd.DataFrame) -> pd.DataFrame:
+    """Parameter counts per place in the model (embeddings, each block, the end) and status."""
+    where = df["block"].map(lambda b: f"block {b}", na_action="ignore")
+    where = where.fillna(df["component"].map(_outside_block_place))
+    table = df.assign(where=where).pivot_table(
+        index="where", columns="status", values="count", aggfunc="sum", fill_value=0, sort=False)
+    for status in ("frozen", "trainable", "added"):
+        if status not in table:
+            table[status] = 0
+    return table[["frozen", "trainable", "added"]].reset_index()
+
+
+def _outside_block_place(component: str) -> str:
+    if component.startswith(("wte", "wpe")):
+        return "embeddings"
+    if component.startswith("ln_f"):
+        return "final LayerNorm"
+    return "virtual tokens"
+
+
+def adapted_skeleton(model: str, method: str, settings: Mapping[str, Any] | None = None) -> nn.Module:
+    """The method applied to a weightless copy of `model`: exact shapes and flags, no memory."""
+    spec = get_method(method)
+    return spec.apply(skeleton_template(model), spec.config(settings))  # apply copies the template
+
+
+def explain(model: str, method: str, settings: Mapping[str, Any] | None = None) -> Formula:
+    """The closed form that predicts the trainable count for this method, settings and model."""
+    spec = get_method(method)
+    config = spec.config(settings)
+    return spec.formula(config, gpt2_config(model))
+
+
+def census_summary(model: str, method: str, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The census contract of `python -m adaptlab census` (DESIGN.md) as a dict."""
+    spec = get_method(method)
+    config = spec.config(settings)
+    df = census(spec.apply(skeleton_template(model), config))
+    return {"model": model, "method": method, "settings": config_dict(config), **totals(df)}
+
+
+def config_dict(config: Any) -> dict[str, Any]:
+    """A config as plain JSON-able values (tuples become comma-separated strings)."""
+    return {k: ",".join(v) if isinstance(v, tuple) else v for k, v in vars(config).items()}

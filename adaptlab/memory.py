@@ -1,0 +1,92 @@
+"""What training a method costs in memory: weights, gradients, AdamW state, activations.
+
+Frozen weights still occupy memory, but they need no gradient and no optimizer state: that is
+where PEFT saves. Activations are not saved by PEFT in general: backpropagation must still pass
+through every block above the lowest trainable parameter (or through all of them when the
+trainable part sits at the input, as with prompt tuning). All figures are fp32 estimates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from transformers import PretrainedConfig
+
+BYTES_FP32 = 4
+
+
+@dataclass(frozen=True)
+class MemoryBreakdown:
+    """Bytes per item of one training setup, plus how the activation estimate was reached."""
+
+    weights: int
+    gradients: int
+    optimizer: int
+    activations: int
+    blocks_backpropagated: int
+    batch_size: int
+    seq_len: int
+
+    @property
+    def total(self) -> int:
+        return self.weights + self.gradients + self.optimizer + self.activations
+
+    def as_rows(self) -> list[dict]:
+        return [
+            {"item": "weights", "bytes": self.weights, "why": "every parameter, frozen or not (fp32)"},
+            {"item": "gradients", "bytes": self.gradients, "why": "one fp32 gradient per trainable parameter"},
+            {"item": "AdamW state", "bytes": self.optimizer,
+             "why": "two fp32 moments (m, v) per trainable parameter"},
+            {"item": "activations", "bytes": self.activations,
+             "why": f"kept for backward in {self.blocks_backpropagated} block(s) plus the logits, "
+                    f"batch {self.batch_size} × {self.seq_len} tokens (estimate)"},
+        ]
+
+
+def blocks_to_backpropagate(df: pd.DataFrame, n_layer: int) -> int:
+    """How many blocks the backward pass must run through to reach every trainable parameter."""
+    trainable = df[df["trainable"]]
+    if trainable.empty:
+        return 0
+    outside = trainable[trainable["block"].isna()]
+    # Anything trainable before the blocks (embeddings, virtual tokens) needs gradients through all
+    # of them; ln_f sits after the last block and needs none.
+    if (~outside["component"].str.startswith("ln_f")).any():
+        return n_layer
+    lowest = trainable["block"].dropna()
+    return n_layer - int(lowest.min()) if not lowest.empty else 0
+
+
+def activation_bytes_per_block(c: PretrainedConfig, batch: int, seq: int) -> int:
+    """Tensors a GPT-2 block keeps for backward, eager attention (an estimate, fp32).
+
+    Per token: LayerNorm inputs and outputs (4d), q, k, v (3d), attention output (d), MLP
+    activations before and after GELU (8d): 16d; plus two B·H·T·T score tensors (softmax in, out).
+    """
+    d, heads = c.n_embd, c.n_head
+    return BYTES_FP32 * (16 * batch * seq * d + 2 * batch * heads * seq * seq)
+
+
+def memory_breakdown(df: pd.DataFrame, c: PretrainedConfig, batch: int = 8, seq: int = 64) -> MemoryBreakdown:
+    total = int(df["count"].sum())
+    trainable = int(df.loc[df["trainable"], "count"].sum())
+    blocks = blocks_to_backpropagate(df, c.n_layer)
+    logits = 2 * BYTES_FP32 * batch * seq * c.vocab_size if trainable else 0  # logits and their grad
+    return MemoryBreakdown(
+        weights=BYTES_FP32 * total,
+        gradients=BYTES_FP32 * trainable,
+        optimizer=2 * BYTES_FP32 * trainable,
+        activations=blocks * activation_bytes_per_block(c, batch, seq) + logits,
+        blocks_backpropagated=blocks,
+        batch_size=batch,
+        seq_len=seq,
+    )
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if abs(n) < 1024 or unit == "TB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")

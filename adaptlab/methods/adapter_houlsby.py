@@ -1,0 +1,40 @@
+"""Houlsby adapters: two bottleneck adapters per block, after attention and after the MLP.
+
+Each sits on the output projection (attn.c_proj, mlp.c_proj), before the residual add. The base
+model is frozen; only the new adapters train (and, optionally, the block LayerNorms).
+Paper: Houlsby et al., "Parameter-Efficient Transfer Learning for NLP", ICML 2019 (arXiv 1902.00751).
+"""
+
+from dataclasses import dataclass
+
+from torch import nn
+
+from adaptlab.methods.base import Formula, MethodSpec, setting, validate
+from adaptlab.methods.bottleneck import ACTIVATIONS, AdapterConfig, adapter_formula, insert_adapters
+
+
+@dataclass(frozen=True)
+class HoulsbyConfig(AdapterConfig):
+    # AdapterHub's Houlsby config (DoubleSeqBnConfig) uses swish.
+    non_linearity: str = setting("swish", "Nonlinearity between the two projections.",
+                                 choices=tuple(ACTIVATIONS))
+
+    def __post_init__(self):
+        validate(self)
+
+
+def apply(model: nn.Module, config: HoulsbyConfig) -> nn.Module:
+    return insert_adapters(model, config, sites=("attn", "mlp"))
+
+
+def formula(config: HoulsbyConfig, c) -> Formula:
+    return adapter_formula(config, c, per_block=2)
+
+
+SPEC = MethodSpec(
+    name="adapter-houlsby", title="Bottleneck adapters (Houlsby)", family="inserted-modules",
+    config_cls=HoulsbyConfig, apply_fn=apply, formula_fn=formula,
+    summary="Insert two small bottleneck modules per block (after attention and after the MLP) "
+            "and train only them.",
+    paper="Houlsby et al. (2019), Parameter-Efficient Transfer Learning for NLP, arXiv 1902.00751",
+)

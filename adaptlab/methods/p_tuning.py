@@ -1,0 +1,53 @@
+"""P-tuning: virtual token embeddings produced by a small prompt encoder (via peft).
+
+Like prompt tuning the prompt enters at the input only, but the embeddings come out of an MLP
+(peft's default; the paper uses an LSTM then an MLP), which eases optimisation. The encoder and
+its input table train; the model is frozen. Paper: Liu et al., "GPT Understands, Too" (arXiv 2103.10385).
+"""
+
+from dataclasses import dataclass
+
+from peft import PromptEncoderConfig, get_peft_model
+from torch import nn
+
+from adaptlab.methods.base import Formula, MethodSpec, setting, validate
+
+
+@dataclass(frozen=True)
+class PTuningSettings:
+    num_virtual_tokens: int = setting(20, "Number m of virtual tokens.", min=1, max=200)
+    encoder_hidden_size: int = setting(0, "Hidden size h of the MLP prompt encoder; 0 means h = d.",
+                                       min=0, max=4096)
+
+    def __post_init__(self):
+        validate(self)
+
+
+def hidden_size(config: PTuningSettings, model_config) -> int:
+    return config.encoder_hidden_size or model_config.n_embd
+
+
+def apply(model: nn.Module, config: PTuningSettings) -> nn.Module:
+    peft_config = PromptEncoderConfig(
+        task_type="CAUSAL_LM", num_virtual_tokens=config.num_virtual_tokens,
+        encoder_hidden_size=hidden_size(config, model.config), encoder_reparameterization_type="MLP",
+    )
+    return get_peft_model(model, peft_config)
+
+
+def formula(config: PTuningSettings, c) -> Formula:
+    d, m, h = c.n_embd, config.num_virtual_tokens, hidden_size(config, c)
+    value = m * d + (d * h + h) + (h * h + h) + (h * d + d)
+    return Formula(
+        "m·d + (d·h + h) + (h·h + h) + (h·d + d)",
+        f"{m}·{d} + ({d}·{h} + {h}) + ({h}·{h} + {h}) + ({h}·{d} + {d})", value,
+        "input table m×d plus a three-layer MLP encoder d→h→h→d",
+    )
+
+
+SPEC = MethodSpec(
+    name="p-tuning", title="P-tuning", family="virtual-tokens",
+    config_cls=PTuningSettings, apply_fn=apply, formula_fn=formula, uses_peft=True,
+    summary="Produce virtual token embeddings with a small trainable encoder; the model stays frozen.",
+    paper="Liu et al. (2021), GPT Understands, Too, arXiv 2103.10385",
+)

@@ -1,0 +1,153 @@
+"""The GPT-2 models AdaptLab knows: the bundled mini GPT-2, hub checkpoints, meta skeletons.
+
+Every model is a real `transformers.GPT2LMHeadModel`, so module names (`h.0.attn.c_attn`, `ln_f`,
+`lm_head`) are the checkpoint's own. Census and memory figures for the big sizes need no weights:
+`skeleton()` builds the model on the `meta` device from its config alone.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerBase
+
+from adaptlab.errors import ModelUnavailableError, UserInputError
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_DIR = ROOT / "assets" / "models" / "mini-gpt2"
+# The bundled model's architecture; used for its skeleton when its folder is missing.
+MINI_ARCH = {"n_layer": 4, "n_embd": 192, "n_head": 3, "n_positions": 256, "vocab_size": 4096}
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One selectable model: where its weights come from and its shape (n_layer, n_embd, n_head)."""
+
+    name: str
+    title: str
+    hub_id: str | None  # None: bundled with the project
+    n_layer: int
+    n_embd: int
+    n_head: int
+    vocab_size: int = 50257
+    n_positions: int = 1024
+
+    @property
+    def needs_download(self) -> bool:
+        return self.hub_id is not None
+
+
+MODEL_SPECS: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in [
+        ModelSpec("mini", "mini GPT-2 (bundled, 2.6 M)", None, **MINI_ARCH),
+        ModelSpec("distilgpt2", "DistilGPT-2 (82 M)", "distilgpt2", 6, 768, 12),
+        ModelSpec("gpt2", "GPT-2 small (124 M)", "gpt2", 12, 768, 12),
+        ModelSpec("gpt2-medium", "GPT-2 medium (355 M)", "gpt2-medium", 24, 1024, 16),
+        ModelSpec("gpt2-large", "GPT-2 large (774 M)", "gpt2-large", 36, 1280, 20),
+        ModelSpec("gpt2-xl", "GPT-2 XL (1.5 B)", "gpt2-xl", 48, 1600, 25),
+    ]
+}
+
+
+def get_spec(name: str) -> ModelSpec:
+    if name not in MODEL_SPECS:
+        valid = ", ".join(MODEL_SPECS)
+        raise UserInputError(f"unknown model {name!r}: choose one of {valid}")
+    return MODEL_SPECS[name]
+
+
+def gpt2_config(name: str) -> GPT2Config:
+    """The config of a model, without touching any weights."""
+    spec = get_spec(name)
+    if spec.hub_id is None and (BUNDLED_DIR / "config.json").exists():
+        return GPT2Config.from_pretrained(BUNDLED_DIR)
+    return GPT2Config(
+        n_layer=spec.n_layer, n_embd=spec.n_embd, n_head=spec.n_head,
+        vocab_size=spec.vocab_size, n_positions=spec.n_positions,
+        bos_token_id=spec.vocab_size - 1 if spec.hub_id is None else 50256,
+        eos_token_id=spec.vocab_size - 1 if spec.hub_id is None else 50256,
+    )
+
+
+def skeleton(name: str) -> GPT2LMHeadModel:
+    """The model's full module tree on the `meta` device: shapes and names, no memory, no weights."""
+    return copy.deepcopy(skeleton_template(name))
+
+
+@functools.lru_cache(maxsize=None)
+def skeleton_template(name: str) -> GPT2LMHeadModel:
+    """The shared, cached skeleton: read it, never change it (`MethodSpec.apply` copies it)."""
+    # Built once per model; copying a meta model is about twice as fast as building it.
+    with torch.device("meta"):
+        return GPT2LMHeadModel(gpt2_config(name))
+
+
+def tiny_model(seed: int = 0, n_layer: int = 2, n_embd: int = 64, vocab_size: int = 256) -> GPT2LMHeadModel:
+    """A randomly initialised GPT-2 built from a config, for tests and as a clearly labelled stand-in."""
+    torch.manual_seed(seed)
+    config = GPT2Config(
+        n_layer=n_layer, n_embd=n_embd, n_head=2, n_positions=64, vocab_size=vocab_size,
+        bos_token_id=vocab_size - 1, eos_token_id=vocab_size - 1,
+    )
+    return GPT2LMHeadModel(config).eval()
+
+
+def _hub_error(spec: ModelSpec) -> ModelUnavailableError:
+    return ModelUnavailableError(
+        f"model {spec.name!r} has no weights in the local Hugging Face cache and this machine is "
+        f"offline: on a machine with internet run `python -c \"from transformers import "
+        f"GPT2LMHeadModel as M; M.from_pretrained('{spec.hub_id}')\"` once, or use --model mini"
+    )
+
+
+def _weights_dir(spec: ModelSpec) -> Path | str:
+    if spec.hub_id is None:
+        if not (BUNDLED_DIR / "model.safetensors").exists():
+            raise ModelUnavailableError(
+                f"the bundled model is missing or incomplete at {BUNDLED_DIR}: restore it with "
+                "`git checkout -- assets/models/mini-gpt2` or rebuild it with `python -m adaptlab pretrain`"
+            )
+        return BUNDLED_DIR
+    return spec.hub_id
+
+
+def load_model(name: str = "mini") -> GPT2LMHeadModel:
+    """Load real weights (safetensors only, never pickle) in eval mode.
+
+    Hub models come from the local cache only (`local_files_only`), so an offline machine without
+    the weights gets a clear message at once instead of waiting on network timeouts.
+    """
+    spec = get_spec(name)
+    source = _weights_dir(spec)
+    try:
+        model = GPT2LMHeadModel.from_pretrained(
+            source, local_files_only=True, use_safetensors=True, dtype=torch.float32
+        )
+    except (OSError, ValueError) as exc:
+        if spec.hub_id is not None:
+            raise _hub_error(spec) from exc
+        raise ModelUnavailableError(
+            f"the bundled model at {BUNDLED_DIR} cannot be read ({exc.__class__.__name__}): restore "
+            "it with `git checkout -- assets/models/mini-gpt2` or rebuild it with `python -m adaptlab pretrain`"
+        ) from exc
+    return model.eval()
+
+
+def load_tokenizer(name: str = "mini") -> PreTrainedTokenizerBase:
+    spec = get_spec(name)
+    source = _weights_dir(spec)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise _hub_error(spec) if spec.hub_id else ModelUnavailableError(
+            f"the bundled tokenizer at {BUNDLED_DIR} cannot be read: restore assets/models/mini-gpt2"
+        ) from exc
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+

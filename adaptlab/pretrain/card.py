@@ -1,0 +1,105 @@
+"""The model card of the bundled mini GPT-2: README.md for people, card.json for tests.
+
+Both are written from the figures a pretraining run measured, so a rerun keeps the card honest.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+CARD_KEYS = ["heldout_loss", "heldout_tokens", "eval_sentences_loss",
+             "random_init_eval_sentences_loss", "parameters", "corpus_train_tokens",
+             "distinct_words", "seed"]
+
+
+def write_card(out: Path, r: dict, settings: dict) -> None:
+    """Write card.json (machine-readable figures) and README.md (the model card)."""
+    card = {k: r[k] for k in CARD_KEYS} | {k: r[k] for k in ("steps", "tokens_seen", "train_minutes")}
+    (out / "card.json").write_text(json.dumps(card, indent=2) + "\n")
+    (out / "README.md").write_text(readme(r, settings))
+
+
+def readme(r: dict, s: dict) -> str:
+    samples = "\n".join(f"- `{x!r}`"[:400] for x in r["samples"])
+    ratio = r["eval_sentences_loss"] / r["random_init_eval_sentences_loss"]
+    return f"""# mini GPT-2 (bundled with AdaptLab)
+
+A tiny GPT-2 made for teaching: learners adapt it on a laptop CPU with every method AdaptLab shows.
+It is the real `transformers.GPT2LMHeadModel`, so module names (`transformer.h.0.attn.c_attn`,
+`ln_f`, `lm_head`) and every chart work unchanged on real GPT-2 checkpoints.
+
+## Architecture
+
+| | |
+|---|---|
+| class | `GPT2LMHeadModel` (`model_type: gpt2`) |
+| blocks `n_layer` | 4 |
+| width `n_embd` | 192 (3 heads of 64) |
+| context `n_positions` | 256 |
+| vocabulary | 4096 (`<|endoftext|>` = 4095 is bos, eos, unk and pad) |
+| output head | tied to the token embedding `wte` |
+| parameters | {r["parameters"]:,} (exact, the tied head counted once) |
+| weights | `model.safetensors`, float32 |
+
+## Corpus
+
+Written by AdaptLab's own generator (`adaptlab/pretrain/corpus.py`, seed {r["seed"]}): plain,
+simple English of the kind a child's reader holds, composed from a small grammar (subjects,
+verbs agreeing in tense and number, objects, adjectives in English order, adverbs, prepositional
+phrases, connectives, pronouns that refer back to a story's character) over a word list of about
+1,500 words. Six genres: short stories, descriptions (places, animals, objects), dialogues,
+product and restaurant reviews with a clear positive or negative sentiment, questions and
+answers, instructions and recipes.
+
+- training split: {r["corpus_train_tokens"]:,} tokens, {r["distinct_words"]:,} distinct word forms
+- held-out split: {r["corpus_heldout_tokens"]:,} tokens, written from a different seed
+  (`heldout.txt`, documents separated by `<|endoftext|>` lines)
+
+## Tokenizer
+
+Byte-level BPE trained with `tokenizers` on the training split: 4095 learned entries plus
+`<|endoftext|>`. Byte-level, so any Unicode text round-trips (`decode(encode(x)) == x`), though
+text far from simple English splits into many short pieces. Loads with
+`AutoTokenizer.from_pretrained` as a fast GPT-2 tokenizer (`add_prefix_space=False`).
+
+## Training
+
+`python -m adaptlab pretrain` regenerates corpus, tokenizer and model from the seed.
+AdamW (betas 0.9/0.95, weight decay {s["weight_decay"]} on matrices), peak learning rate
+{s["lr"]}, {s["warmup_steps"]} warmup steps then cosine decay to {s["min_lr_ratio"]} of the peak,
+gradient clipping at 1.0, batches of {s["batch_size"]} x {s["seq_len"]} tokens packed from
+documents separated by `<|endoftext|>`, no dropout, float32.
+{r["steps"]:,} steps, {r["tokens_seen"]:,} tokens seen, {r["train_minutes"]} minutes wall time for the
+whole run on a shared 2-core CPU ({r["threads"]} torch thread). The loss curve is in
+`training_log.json`.
+
+## Evaluation
+
+| | loss (nats/token) | perplexity |
+|---|---|---|
+| held-out split, first {r["heldout_tokens"]:,} predicted tokens | {r["heldout_loss"]:.3f} | {math.exp(r["heldout_loss"]):.2f} |
+| `eval_sentences.txt`, trained | {r["eval_sentences_loss"]:.3f} | {math.exp(r["eval_sentences_loss"]):.1f} |
+| `eval_sentences.txt`, same architecture at random init (seed 0) | {r["random_init_eval_sentences_loss"]:.3f} | {math.exp(r["random_init_eval_sentences_loss"]):.0f} |
+
+`eval_sentences.txt` holds 40 sentences written by hand, not by the generator. The trained model's
+loss on them is {ratio:.2f} of the random model's. The held-out figure is
+`adaptlab.pretrain.train.heldout_loss` on `heldout.txt`; `tests/unit/test_bundled_model.py`
+recomputes it.
+
+Greedy continuations (`<|endoftext|>` + prompt, 40 new tokens):
+
+{samples}
+
+## Limits
+
+A tiny model trained for minutes on generated text: it writes simple English about a small world
+of children, animals, food and places, repeats itself, and knows no real facts. It exists to be
+adapted in a lesson. Do not use it for anything else.
+
+## Licence
+
+Everything here (generator, corpus, tokenizer, weights, this card) is the AdaptLab project's own
+work, under the project's MIT-style licence. No third-party text or weights were used.
+"""

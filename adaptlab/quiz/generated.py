@@ -1,0 +1,212 @@
+"""Generated practice questions, answered by the engine's parameter census, so practice never ends.
+
+Three kinds, each drawn with a seeded random.Random:
+  count   numeric: how many parameters train for (model, method, settings)?  -> census_summary
+  blocks  multi: which blocks does top-k train?                              -> trainable_blocks
+  family  single: which "what gets trained" row does a method belong to?      -> get_method().family
+The question id encodes everything needed to rebuild it ("gen:count:gpt2:lora:r=4;..."), so a
+stored attempt can always be re-graded and reviewed. The engine (torch) is imported lazily.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+from adaptlab.quiz.schema import ChoiceQuestion, NumericQuestion, Option, Question, WrongValue
+
+# (L, d) per model, as stated to the learner (CONTENT.md 0); "mini" is left out on purpose:
+# its shape is an implementation detail of the bundled model.
+MODELS: dict[str, tuple[str, int, int]] = {
+    "gpt2": ("GPT-2 small", 12, 768), "gpt2-medium": ("GPT-2 medium", 24, 1024),
+    "gpt2-large": ("GPT-2 large", 36, 1280), "gpt2-xl": ("GPT-2 XL", 48, 1600),
+    "distilgpt2": ("DistilGPT-2", 6, 768),
+}
+FAMILY_TEXT: dict[str, str] = {
+    "all-weights": "All existing weights",
+    "selective": "A chosen subset of existing weights, nothing added",
+    "virtual-tokens": "New virtual tokens in the input/activation stream",
+    "inserted-modules": "New modules inserted in the computation path",
+    "reparameterized": "A reparameterized weight update (mergeable)",
+}
+FAMILY_SOURCE = "AdaptLab 'what gets trained' axis (CONTENT.md 1g)"
+LORA_SHAPES = {"c_attn": "d→3d", "attn.c_proj": "d→d", "c_fc": "d→4d", "mlp.c_proj": "4d→d"}
+
+
+def _lora_settings(rng: random.Random, _layers: int) -> dict[str, Any]:
+    choices = ["c_attn", "c_attn,attn.c_proj", "c_attn,attn.c_proj,c_fc,mlp.c_proj", "c_fc,mlp.c_proj"]
+    return {"r": rng.choice([1, 2, 4, 8, 16, 32]), "target_modules": rng.choice(choices)}
+
+
+def _lora_convention(s: dict[str, Any]) -> str:
+    targets = ", ".join(f"{t} ({LORA_SHAPES.get(t, '?')})" for t in str(s["target_modules"]).split(","))
+    return (f"LoRA r = {s['r']} on {targets} in every block, counting A (r×fan_in) and "
+            "B (fan_out×r), no biases")
+
+
+def _adapter(per_block: str) -> Callable[[dict[str, Any]], str]:
+    return lambda s: (f"{per_block}, bottleneck b = {s['bottleneck']}; each adapter has down weights "
+                      "d·b, down bias b, up weights b·d, up bias d; LayerNorms stay frozen")
+
+
+# method -> (draw settings, state the convention). Only these methods get count questions.
+COUNTABLE: dict[str, tuple[Callable[[random.Random, int], dict[str, Any]],
+                           Callable[[dict[str, Any]], str]]] = {
+    "full": (lambda r, L: {}, lambda s: "every parameter; the tied lm_head is counted once (it is wte)"),
+    "top-k": (lambda r, L: {"k": r.randint(1, L)},
+              lambda s: f"the last k = {s['k']} blocks train (weights, biases and LayerNorms); "
+                        "ln_f and the tied lm_head stay frozen"),
+    "bitfit": (lambda r, L: {}, lambda s: "every parameter named *.bias: linear biases of c_attn, "
+               "attn.c_proj, c_fc and mlp.c_proj plus the LayerNorm β of ln_1, ln_2 and ln_f"),
+    "ln": (lambda r, L: {}, lambda s: "gain and bias of ln_1 and ln_2 in every block, plus ln_f"),
+    "adapter-houlsby": (lambda r, L: {"bottleneck": r.choice([8, 16, 32, 64, 128])},
+                        _adapter("two bottleneck adapters per block (after attention and after the MLP)")),
+    "adapter-pfeiffer": (lambda r, L: {"bottleneck": r.choice([8, 16, 32, 64, 128])},
+                         _adapter("one bottleneck adapter per block, after the MLP")),
+    "lora": (_lora_settings, _lora_convention),
+    "ia3": (lambda r, L: {}, lambda s: "HF PEFT default targets: a vector on the output of c_attn "
+            "(3d, so it also scales queries) and one on the input of mlp.c_proj (4d) per block"),
+    "prefix": (lambda r, L: {"num_virtual_tokens": r.choice([5, 10, 20, 30, 50])},
+               lambda s: f"m = {s['num_virtual_tokens']} virtual tokens; key and value prefixes "
+                         "stored separately at every layer, no reparameterization: 2·L·m·d"),
+    "prompt": (lambda r, L: {"num_virtual_tokens": r.choice([5, 10, 20, 50, 100])},
+               lambda s: f"m = {s['num_virtual_tokens']} virtual tokens, one trainable "
+                         "d-dimensional input embedding each"),
+}
+
+
+def _encode(kind: str, model: str, method: str, settings: dict[str, Any]) -> str:
+    return f"gen:{kind}:{model}:{method}:" + ";".join(f"{k}={v}" for k, v in settings.items())
+
+
+def _decode(question_id: str) -> tuple[str, str, str, dict[str, str]]:
+    parts = question_id.split(":", 4)
+    if len(parts) != 5 or parts[0] != "gen":
+        raise KeyError(f"unknown question id {question_id!r}")
+    pairs = [p.split("=", 1) for p in parts[4].split(";") if p]
+    return parts[1], parts[2], parts[3], {k: v for k, v in pairs}
+
+
+def _lab(model: str, method: str, settings: dict[str, Any]) -> str:
+    query = "".join(f"&{k}={v}" for k, v in settings.items())
+    return f"/parameters?model={model}&method={method}{query}"
+
+
+def _census(model: str, method: str, settings: dict[str, Any]) -> dict[str, Any]:
+    from adaptlab.census import census_summary  # lazy: pulls in torch
+
+    return census_summary(model, method, settings)
+
+
+def _title(method: str) -> str:
+    from adaptlab.methods import get_method
+
+    return get_method(method).title
+
+
+def count_question(model: str, method: str, settings: dict[str, Any]) -> NumericQuestion:
+    """How many parameters train? Keyed by census_summary(model, method, settings)."""
+    name, layers, d = MODELS[model]
+    summary = _census(model, method, settings)
+    convention = COUNTABLE[method][1](summary["settings"] | settings)
+    answer = summary["trainable_params"]
+    wrong = _wrong_values(model, method, settings, answer)
+    return NumericQuestion(
+        id=_encode("count", model, method, settings), type="numeric", topic="counting",
+        prompt=(f"{name} (L = {layers}, d = {d}). {_title(method)}. Convention: {convention}. "
+                "How many parameters train?"),
+        hint="Count per block first, then multiply by the number of blocks that have it.",
+        explanation=(f"The census of {name} with this method counts {answer:,} trainable "
+                     f"parameters, {summary['trainable_pct']:.4g}% of {summary['total_params']:,}."),
+        lab=_lab(model, method, settings), file="generated", answer=float(answer),
+        tolerance=0.0, unit="parameters", wrong_values=wrong)
+
+
+def _wrong_values(model: str, method: str, settings: dict[str, Any], answer: int
+                  ) -> tuple[WrongValue, ...]:
+    """Counts under a neighbouring convention, each with the misconception it reflects."""
+    out = []
+    if method == "top-k":
+        alt = _census(model, method, settings | {"train_ln_f": True})["trainable_params"]
+        out.append(WrongValue(alt, "Adds ln_f, which the stated convention keeps frozen."))
+    if method in ("adapter-houlsby", "adapter-pfeiffer"):
+        other = "adapter-pfeiffer" if method == "adapter-houlsby" else "adapter-houlsby"
+        alt = _census(model, other, settings)["trainable_params"]
+        out.append(WrongValue(alt, "Uses the other adapter layout (Houlsby: two per block; "
+                                   "Pfeiffer: one, after the MLP)."))
+    if method == "prefix":
+        out.append(WrongValue(answer / 2, "L·m·d is the one-vector-per-layer convention; this "
+                                          "question stores key and value prefixes separately."))
+    return tuple(w for w in out if w.value != answer)
+
+
+def blocks_question(model: str, k: int) -> ChoiceQuestion:
+    """Which blocks does top-k train? Keyed by census_summary(...)["trainable_blocks"]."""
+    name, layers, _d = MODELS[model]
+    settings = {"k": k}
+    blocks = _census(model, "top-k", settings)["trainable_blocks"]
+    options = tuple(Option(str(b), f"block {b}", "Trains: top-k keeps the last k blocks."
+                           if b in blocks else "Frozen: top-k trains the blocks nearest the "
+                           "output, not the first ones.") for b in range(layers))
+    return ChoiceQuestion(
+        id=_encode("blocks", model, "top-k", settings), type="multi", topic="freezing",
+        prompt=(f"{name} has blocks 0 to {layers - 1}. Top-k with k = {k} (ln_f and the tied "
+                "lm_head frozen): which blocks have trainable parameters? Select all that apply."),
+        hint="'Top' means nearest the output.",
+        explanation=f"The census lists blocks {', '.join(map(str, blocks))} as trainable.",
+        lab=_lab(model, "top-k", settings), file="generated",
+        options=options, answer=tuple(str(b) for b in blocks), multiple=True)
+
+
+def family_question(method: str) -> ChoiceQuestion:
+    """Which 'what gets trained' row does a method belong to? Keyed by get_method().family."""
+    from adaptlab.methods import get_method
+
+    spec = get_method(method)
+    options = tuple(Option(fid, text, f"This row means: {text.lower()}.")
+                    for fid, text in FAMILY_TEXT.items())
+    return ChoiceQuestion(
+        id=_encode("family", "-", method, {}), type="single", topic="classification",
+        prompt=(f"On AdaptLab's neutral 'what gets trained?' axis (CONTENT.md 1g), which row "
+                f"does {spec.title} belong to?"),
+        hint="Does the method add anything? If so: tokens, a module, or an update of a matrix?",
+        explanation=f"{spec.title}: {spec.summary}", lab=f"/methods?method={method}",
+        source=FAMILY_SOURCE, file="generated", options=options, answer=(spec.family,))
+
+
+def from_id(question_id: str) -> Question:
+    """Rebuild a generated question from its id (for review and re-grading)."""
+    kind, model, method, settings = _decode(question_id)
+    if kind == "count":
+        return count_question(model, method, settings)
+    if kind == "blocks":
+        return blocks_question(model, int(settings["k"]))
+    if kind == "family":
+        return family_question(method)
+    raise KeyError(f"unknown generated question kind {kind!r} in {question_id!r}")
+
+
+def _available() -> list[str]:
+    from adaptlab.methods import method_names
+
+    return method_names()
+
+
+def generate_one(rng: random.Random, kind: str | None = None) -> Question:
+    """One random question of `kind` ("count", "blocks", "family"; None: any)."""
+    kind = kind or rng.choice(["count", "count", "blocks", "family"])
+    model = rng.choice(list(MODELS))
+    if kind == "blocks":
+        return blocks_question(model, rng.randint(1, max(1, MODELS[model][1] // 2)))
+    methods = _available()
+    if kind == "family":
+        return family_question(rng.choice(methods))
+    method = rng.choice([m for m in methods if m in COUNTABLE])
+    return count_question(model, method, COUNTABLE[method][0](rng, MODELS[model][1]))
+
+
+def generate(n: int, seed: int = 0, kind: str | None = None) -> list[Question]:
+    """`n` questions drawn with random.Random(seed): the same seed gives the same questions."""
+    rng = random.Random(seed)
+    return [generate_one(rng, kind) for _ in range(n)]

@@ -1,0 +1,91 @@
+"""Plotly figures, as pure functions of census and run DataFrames. No Streamlit here.
+
+Status colours come from the Okabe-Ito palette, which stays distinguishable under the common
+colour-vision deficiencies; every status also has its own marker shape and a text label, so
+colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from adaptlab.memory import MemoryBreakdown
+
+STATUS_STYLE = {
+    # status: (colour, marker symbol, legend label)
+    "frozen": ("#BBBBBB", "square", "frozen (existing, not trained)"),
+    "trainable": ("#0072B2", "diamond", "trainable (existing weight)"),
+    "added": ("#E69F00", "star", "added by the method (trained)"),
+}
+_ROW_ORDER_OUTSIDE = {"embeddings": -1, "virtual tokens": -2}
+
+
+def _map_row(name: str, block) -> str:
+    if pd.notna(block):
+        return f"block {int(block)}"
+    if name.startswith(("transformer.wte", "transformer.wpe")):
+        return "embeddings"
+    if name.startswith("transformer.ln_f"):
+        return "final"
+    return "virtual tokens"
+
+
+def _map_column(row: pd.Series) -> str:
+    if pd.notna(row["block"]):
+        return row["component"]
+    return row["name"].removeprefix("transformer.")
+
+
+def param_map(df: pd.DataFrame, title: str = "") -> go.Figure:
+    """Every parameter tensor as a marker: rows are places in the model, columns are tensors."""
+    data = df.assign(row=[_map_row(n, b) for n, b in zip(df["name"], df["block"], strict=True)],
+                     column=df.apply(_map_column, axis=1))
+    blocks = sorted({r for r in data["row"] if r.startswith("block ")}, key=lambda r: int(r.split()[1]))
+    rows = [r for r in ("virtual tokens", "embeddings") if r in set(data["row"])] + blocks + ["final"]
+    fig = go.Figure()
+    for status, (colour, symbol, label) in STATUS_STYLE.items():
+        part = data[data["status"] == status]
+        fig.add_trace(go.Scatter(
+            x=part["column"], y=part["row"], mode="markers", name=label,
+            marker={"color": colour, "symbol": symbol, "size": 13, "line": {"width": 1, "color": "#333"}},
+            customdata=part[["name", "shape", "count"]].to_numpy(),
+            hovertemplate="%{customdata[0]}<br>shape %{customdata[1]}<br>%{customdata[2]:,} parameters"
+                          f"<br>{label}<extra></extra>",
+        ))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(rows)), title=None)
+    fig.update_xaxes(tickangle=-45, title=None, categoryorder="array",
+                     categoryarray=list(dict.fromkeys(data["column"])))
+    fig.update_layout(title=title or None, height=max(320, 26 * len(rows) + 220),
+                      legend={"orientation": "h", "y": 1.08}, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def block_bars(per_block_df: pd.DataFrame, log_scale: bool = True) -> go.Figure:
+    """Stacked parameter counts per place in the model, by status."""
+    fig = go.Figure()
+    patterns = {"frozen": "", "trainable": "/", "added": "x"}
+    for status, (colour, _, label) in STATUS_STYLE.items():
+        fig.add_trace(go.Bar(
+            x=per_block_df["where"], y=per_block_df[status], name=label, marker_color=colour,
+            marker_pattern_shape=patterns[status], hovertemplate="%{x}: %{y:,} parameters<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", height=360, legend={"orientation": "h", "y": 1.12},
+                      yaxis={"type": "log" if log_scale else "linear", "title": "parameters"},
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def memory_bars(breakdowns: dict[str, MemoryBreakdown]) -> go.Figure:
+    """Stacked memory per setup (e.g. per method), in MB."""
+    items = ["weights", "gradients", "AdamW state", "activations"]
+    colours = ["#BBBBBB", "#56B4E9", "#009E73", "#CC79A7"]
+    fig = go.Figure()
+    for item, colour in zip(items, colours, strict=True):
+        values = [next(r["bytes"] for r in b.as_rows() if r["item"] == item) / 2**20
+                  for b in breakdowns.values()]
+        fig.add_trace(go.Bar(x=list(breakdowns), y=values, name=item, marker_color=colour,
+                             hovertemplate="%{x}: %{y:,.1f} MB " + item + "<extra></extra>"))
+    fig.update_layout(barmode="stack", height=340, yaxis_title="MB (fp32)",
+                      legend={"orientation": "h", "y": 1.12}, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
