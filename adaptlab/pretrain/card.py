@@ -16,14 +16,17 @@ CARD_KEYS = ["heldout_loss", "heldout_tokens", "eval_sentences_loss",
 
 def write_card(out: Path, r: dict, settings: dict) -> None:
     """Write card.json (machine-readable figures) and README.md (the model card)."""
-    card = {k: r[k] for k in CARD_KEYS} | {k: r[k] for k in ("steps", "tokens_seen", "train_minutes")}
+    extra = ("steps", "tokens_seen", "train_minutes", "corpus_heldout_tokens")
+    card = {k: r[k] for k in CARD_KEYS + list(extra)}
     (out / "card.json").write_text(json.dumps(card, indent=2) + "\n")
     (out / "README.md").write_text(readme(r, settings))
 
 
 def readme(r: dict, s: dict) -> str:
-    samples = "\n".join(f"- `{x!r}`"[:400] for x in r["samples"])
-    ratio = r["eval_sentences_loss"] / r["random_init_eval_sentences_loss"]
+    samples = "\n\n".join(f"```text\n{x}\n```" for x in r["samples"])
+    held, ev = r["heldout_loss"], r["eval_sentences_loss"]
+    rnd = r["random_init_eval_sentences_loss"]
+    ppl = {k: math.exp(v) for k, v in (("held", held), ("ev", ev), ("rnd", rnd))}
     return f"""# mini GPT-2 (bundled with AdaptLab)
 
 A tiny GPT-2 made for teaching: learners adapt it on a laptop CPU with every method AdaptLab shows.
@@ -71,20 +74,20 @@ AdamW (betas 0.9/0.95, weight decay {s["weight_decay"]} on matrices), peak learn
 {s["lr"]}, {s["warmup_steps"]} warmup steps then cosine decay to {s["min_lr_ratio"]} of the peak,
 gradient clipping at 1.0, batches of {s["batch_size"]} x {s["seq_len"]} tokens packed from
 documents separated by `<|endoftext|>`, no dropout, float32.
-{r["steps"]:,} steps, {r["tokens_seen"]:,} tokens seen, {r["train_minutes"]} minutes wall time for the
-whole run on a shared 2-core CPU ({r["threads"]} torch thread). The loss curve is in
+{r["steps"]:,} steps, {r["tokens_seen"]:,} tokens seen, {r["train_minutes"]} minutes wall time
+for the whole run on a shared 2-core CPU ({r["threads"]} torch thread). The loss curve is in
 `training_log.json`.
 
 ## Evaluation
 
 | | loss (nats/token) | perplexity |
 |---|---|---|
-| held-out split, first {r["heldout_tokens"]:,} predicted tokens | {r["heldout_loss"]:.3f} | {math.exp(r["heldout_loss"]):.2f} |
-| `eval_sentences.txt`, trained | {r["eval_sentences_loss"]:.3f} | {math.exp(r["eval_sentences_loss"]):.1f} |
-| `eval_sentences.txt`, same architecture at random init (seed 0) | {r["random_init_eval_sentences_loss"]:.3f} | {math.exp(r["random_init_eval_sentences_loss"]):.0f} |
+| held-out split, first {r["heldout_tokens"]:,} predicted tokens | {held:.3f} | {ppl["held"]:.2f} |
+| `eval_sentences.txt`, trained | {ev:.3f} | {ppl["ev"]:.1f} |
+| `eval_sentences.txt`, same architecture at random init (seed 0) | {rnd:.3f} | {ppl["rnd"]:.0f} |
 
 `eval_sentences.txt` holds 40 sentences written by hand, not by the generator. The trained model's
-loss on them is {ratio:.2f} of the random model's. The held-out figure is
+loss on them is {ev / rnd:.2f} of the random model's. The held-out figure is
 `adaptlab.pretrain.train.heldout_loss` on `heldout.txt`; `tests/unit/test_bundled_model.py`
 recomputes it.
 

@@ -34,9 +34,8 @@ class Clauses(Phrases):
 
     def thing_np(self, actor: Actor | None = None) -> str:
         det = actor.poss if actor and self.rng.random() < 0.3 else None
-        return self.np(self.pick(G.OBJECTS), [W.ADJ_OPINION, W.ADJ_SIZE, W.ADJ_LOOK, W.ADJ_AGE, W.COLORS,
-                        W.ADJ_MATERIAL],
-                       det=det, many=self.rng.random() < 0.2)
+        pools = [W.ADJ_OPINION, W.ADJ_SIZE, W.ADJ_LOOK, W.ADJ_AGE, W.COLORS, W.ADJ_MATERIAL]
+        return self.np(self.pick(G.OBJECTS), pools, det=det, many=self.rng.random() < 0.2)
 
     def animal_np(self, many: bool | None = None) -> str:
         many = self.rng.random() < 0.3 if many is None else many
@@ -48,7 +47,8 @@ class Clauses(Phrases):
         r = self.rng.random()
         if animal:
             if r < 0.45:
-                return self.pick(G.INTRANS_ANIMAL), self.pick([self.place_pp(), self.thing_pp(), ""])
+                where = self.pick([self.place_pp(), self.thing_pp(), ""])
+                return self.pick(G.INTRANS_ANIMAL), where
             if r < 0.75:
                 return self.pick(G.MOTION[:14]), f"to the {G.text(self.pick(W.PLACES))}"
             return self.pick(["find", "chase", "watch", "follow"]), self.animal_np()
@@ -129,11 +129,13 @@ class Clauses(Phrases):
     def scenery(self, tense: str = "past") -> str:
         """A sentence about the weather or the sky, where adverbs like 'brightly' fit."""
         subj, verb, how = self.pick([
-            ("the sun", "shine", ["brightly", "warmly"]), ("the wind", "blow", ["softly", "loudly"]),
+            ("the sun", "shine", ["brightly", "warmly"]),
+            ("the wind", "blow", ["softly", "loudly"]),
             ("the rain", "fall", ["softly", "silently", "lightly"]),
             ("the snow", "fall", ["silently", "softly"]), ("the stars", "twinkle", ["brightly"]),
             ("the birds", "sing", ["loudly", "cheerfully", "sleepily"]),
-            ("the leaves", "move", ["gently", "quietly"]), ("the river", "flow", ["slowly", "quietly"])])
+            ("the leaves", "move", ["gently", "quietly"]),
+            ("the river", "flow", ["slowly", "quietly"])])
         form = "pl" if subj.endswith("s") else "sg"
         tense = "past_progressive" if tense == "past" and self.rng.random() < 0.5 else tense
         return cap(f"{subj} {G.conjugate(verb, tense, form)} {self.pick(how)}") + "."

@@ -18,7 +18,8 @@ def add_pretrain_command(subparsers: argparse._SubParsersAction) -> argparse.Arg
 
     d = PretrainConfig()
     p = subparsers.add_parser("pretrain", help="regenerate corpus, tokenizer and the mini GPT-2")
-    p.add_argument("--out", type=Path, default=MODEL_DIR, help=f"model folder (default {MODEL_DIR})")
+    p.add_argument("--out", type=Path, default=MODEL_DIR,
+                   help=f"model folder (default {MODEL_DIR})")
     p.add_argument("--seed", type=int, default=d.seed, help="seed of corpus, init and batches")
     p.add_argument("--max-minutes", type=float, default=d.max_minutes,
                    help="wall-time budget of the whole run; training shortens to fit")
@@ -49,15 +50,16 @@ def run_pretrain(args: argparse.Namespace) -> int:
         bar.total = rec["total_steps"]
         bar.update(1)
         if "heldout_loss" in rec:
-            bar.set_postfix(train=f"{rec['train_loss_avg']:.3f}", heldout=f"{rec['heldout_loss']:.3f}")
-            tqdm.write(f"step {rec['step']:5d}  train {rec['train_loss_avg']:.3f}  "
-                       f"heldout {rec['heldout_loss']:.3f}  lr {rec['lr']:.2e}  {rec['seconds']:.0f} s")
+            train, held = f"{rec['train_loss_avg']:.3f}", f"{rec['heldout_loss']:.3f}"
+            bar.set_postfix(train=train, heldout=held)
+            tqdm.write(f"step {rec['step']:5d}  train {train}  heldout {held}  "
+                       f"lr {rec['lr']:.2e}  {rec['seconds']:.0f} s")
 
     results = pretrain(cfg, on_step, say=tqdm.write)
     bar.close()
-    print(f"held-out loss {results['heldout_loss']:.3f}; eval sentences "
-          f"{results['eval_sentences_loss']:.3f} vs {results['random_init_eval_sentences_loss']:.3f}"
-          f" at random init; written to {cfg.out}")
+    r = results
+    print(f"held-out loss {r['heldout_loss']:.3f}; eval sentences {r['eval_sentences_loss']:.3f} "
+          f"vs {r['random_init_eval_sentences_loss']:.3f} at random init; written to {cfg.out}")
     return 0
 
 

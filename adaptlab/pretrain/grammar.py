@@ -43,7 +43,8 @@ def text(word: str) -> str:
 
 def _short_cvc(word: str) -> bool:
     """One syllable ending consonant-vowel-consonant: doubles its last letter (stop, stopped)."""
-    groups = sum(1 for i, c in enumerate(word) if c in VOWELS and (i == 0 or word[i - 1] not in VOWELS))
+    groups = sum(1 for i, c in enumerate(word)
+                 if c in VOWELS and (i == 0 or word[i - 1] not in VOWELS))
     return (groups == 1 and len(word) >= 3 and word[-1] not in VOWELS + "wxy"
             and word[-2] in VOWELS and word[-3] not in VOWELS)
 

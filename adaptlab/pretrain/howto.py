@@ -20,11 +20,13 @@ DISHES = {
     "cookies": ["flour", "butter", "sugar", "eggs", "chocolate", "oats", "raisins", "nuts"],
     "a smoothie": ["bananas", "strawberries", "milk", "yogurt", "honey", "mango", "ice"],
     "rice and beans": ["rice", "beans", "onions", "peppers", "salt", "water", "tomatoes"],
-    "a pizza": ["bread dough", "tomato sauce", "cheese", "peppers", "olives", "mushrooms", "onions"],
+    "a pizza": ["bread dough", "tomato sauce", "cheese", "peppers", "olives", "mushrooms",
+                "onions"],
 }
 ORDER_WORDS = ["First", "Next", "Then", "After that", "Now"]
 TASKS = {
-    "plant a seed": ["Find a small pot", "Fill the pot with soil", "Make a little hole with your finger",
+    "plant a seed": ["Find a small pot", "Fill the pot with soil",
+                     "Make a little hole with your finger",
                      "Put the seed in the hole", "Cover the seed with soil", "Water it gently",
                      "Put the pot in a sunny window", "Wait a few days and watch it grow"],
     "wash your hands": ["Turn on the water", "Wet your hands", "Put some soap on your hands",
@@ -36,8 +38,9 @@ TASKS = {
     "make your bed": ["Take the pillow off the bed", "Pull the sheet flat",
                       "Shake the blanket and spread it over the bed", "Put the pillow back",
                       "Put your teddy bear on the pillow"],
-    "feed a cat": ["Wash the cat bowl", "Put some cat food in the bowl", "Fill a second bowl with water",
-                   "Put the bowls on the floor", "Call the cat by its name", "Let the cat eat in peace"],
+    "feed a cat": ["Wash the cat bowl", "Put some cat food in the bowl",
+                   "Fill a second bowl with water", "Put the bowls on the floor",
+                   "Call the cat by its name", "Let the cat eat in peace"],
     "make a paper boat": ["Take a sheet of paper", "Fold it in half", "Fold the corners down",
                           "Fold the bottom edges up", "Open the middle and press it flat",
                           "Pull the sides out gently", "Put your boat in the water"],
@@ -69,7 +72,8 @@ class HowToWriter(Clauses):
         steps = []
         for x in items:
             kind = "liquid" if x in LIQUIDS else "dry" if x in DRY else "produce"
-            steps.append(self.pick(KITCHEN[kind]).format(x=x, size=self.pick(["small", "big", "thin"])))
+            step = self.pick(KITCHEN[kind])
+            steps.append(step.format(x=x, size=self.pick(["small", "big", "thin"])))
         heat = self.pick([f"Cook it for {self.pick(['ten', 'twenty', 'five'])} minutes",
                           f"Bake it in a {self.pick(['hot', 'warm'])} oven",
                           "Put it in the fridge for an hour", "Stir it well"])
@@ -78,7 +82,8 @@ class HowToWriter(Clauses):
                                 f"Eat it while it is {self.pick(['warm', 'fresh', 'cold'])}"]))
         head = self.pick([f"How to make {dish}.", f"Recipe: {dish}.", f"Let us make {dish}!"])
         need = "You will need " + G.join_list(amounts) + "."
-        return "\n".join([head, need, self.steps(steps), self.pick(["Enjoy!", "Have fun!", ""])]).strip()
+        body = self.steps(steps)
+        return "\n".join([head, need, body, self.pick(["Enjoy!", "Have fun!", ""])]).strip()
 
     def amount(self, x: str) -> str:
         if x in ("bread", "eggs", "olives"):
@@ -101,7 +106,8 @@ class HowToWriter(Clauses):
         name = self.pick(sorted(TASKS))
         steps = list(TASKS[name])
         if self.rng.random() < 0.5:
-            tip = self.pick([f"Ask {self.pick(['a grown-up', 'your mom', 'your dad', 'a friend'])} to help you",
+            helper = self.pick(["a grown-up", "your mom", "your dad", "a friend"])
+            tip = self.pick([f"Ask {helper} to help you",
                              f"Go {self.pick(['slowly', 'carefully'])} and take your time",
                              "Sing a song while you work"])
             steps.insert(self.rng.randint(1, len(steps) - 1), tip)

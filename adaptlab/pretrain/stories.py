@@ -14,6 +14,8 @@ from adaptlab.pretrain.grammar import Actor, cap
 
 SKILLS = ["ride a bike", "swim", "read", "skip", "whistle", "tie a knot", "bake bread",
           "fly a kite", "climb a tree", "write a poem", "catch a ball", "count to ten"]
+LESSONS = ["friends help each other", "it is good to share", "being kind is important",
+           "trying again is the way to learn"]
 PROBLEMS = ["it started to rain", "the wind began to blow", "it began to get dark",
             "a loud noise came from the trees", "the path was blocked by a big log",
             "the bridge was broken", "a storm came over the hill"]
@@ -27,7 +29,8 @@ class StoryWriter(Clauses):
             gender = self.pick(["he", "she"])
             name = self.pick(W.PET_NAMES)
             adj = self.adjs([W.ADJ_SIZE[:5], W.ADJ_ANIMAL, W.COLORS[:10]], 0.7)
-            intro = G.with_article(f"{adj} {kind}".strip()) + f" {self.pick(['named', 'called'])} {name}"
+            intro = (G.with_article(f"{adj} {kind}".strip())
+                     + f" {self.pick(['named', 'called'])} {name}")
             return Actor(name, gender), intro, True
         gender = self.pick(["he", "she"])
         name = self.pick(W.BOYS if gender == "he" else W.GIRLS)
@@ -39,7 +42,8 @@ class StoryWriter(Clauses):
         place = G.text(self.pick(W.PLACES))
         options = [
             f"Once upon a time, there was {intro}.",
-            f"There once was {intro} who lived {'on' if place in W.ON_PLACES else 'near'} the {place}.",
+            f"There once was {intro} who lived "
+            f"{'on' if place in W.ON_PLACES else 'near'} the {place}.",
             f"{cap(intro)} lived in a {self.pick(W.ADJ_SIZE[:5])} house near the {place}.",
             f"Long ago, in a {self.pick(['small', 'quiet', 'sunny', 'busy'])} village, "
             f"there lived {intro}.",
@@ -86,7 +90,8 @@ class StoryWriter(Clauses):
                                   "berries", "honey", "salt", "carrots"], 3)
         s = [f"{hero.name} wanted to make {food} for {who}.",
              f"{cap(hero.subj)} got {G.join_list(extras)} from the kitchen.",
-             f"{cap(hero.subj)} mixed everything in a big bowl and {self.pick(['baked', 'cooked'])} "
+             f"{cap(hero.subj)} mixed everything in a big bowl and "
+             f"{self.pick(['baked', 'cooked'])} "
              f"it {self.pick(['slowly', 'carefully'])}.",
              f"The {food} smelled {self.pick(['sweet', 'warm', 'wonderful', 'good'])}."]
         if self.rng.random() < 0.4:
@@ -126,9 +131,10 @@ class StoryWriter(Clauses):
 
     def ending(self, hero: Actor) -> str:
         return self.pick([
-            f"From that day on, {hero.name} was never {self.pick(['sad', 'lonely', 'scared'])} again.",
+            f"From that day on, {hero.name} was never "
+            f"{self.pick(['sad', 'lonely', 'scared'])} again.",
             f"That night, {hero.name} slept well and dreamed of the {G.text(self.pick(W.PLACES))}.",
-            f"{hero.name} learned that {self.pick(['friends help each other', 'it is good to share', 'being kind is important', 'trying again is the way to learn'])}.",
+            f"{hero.name} learned that {self.pick(LESSONS)}.",
             "It was the best day ever.",
             f"{hero.name} went home tired but happy.",
             "The end.",

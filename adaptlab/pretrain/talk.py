@@ -22,6 +22,9 @@ NEG_CLOSE = ["I would not buy it again.", "Do not waste your money.", "I want my
              "I sent it back the next day.", "One star is too many."]
 R_POS_CLOSE = ["We will come back soon.", "I would eat here again.", "I can not wait to go back.",
                "It is my new favorite place."]
+GREAT = ["excellent", "wonderful", "great", "lovely"]
+AWFUL = ["awful", "terrible", "bad", "disappointing"]
+BROKE = ["broke after two days", "stopped working", "arrived broken"]
 # What each aspect of a product or a meal can be, when it is good and when it is bad.
 ASPECTS = {
     "food": ("delicious tasty fresh wonderful", "bland cold greasy stale awful"),
@@ -62,9 +65,10 @@ class TalkWriter(Clauses):
     def product_review(self, good: bool) -> str:
         x = G.text(self.pick(W.PRODUCTS))
         s = [self.pick(POS_OPEN if good else NEG_OPEN).format(x=x)]
-        when = self.pick(["last week", "a month ago", "for my birthday", "two days ago", "in the spring"])
+        when = self.pick(["last week", "a month ago", "for my birthday", "two days ago",
+                          "in the spring"])
         s.append(f"I bought it {when}" + (" and I use it every day." if good else
-                                          f" and it {self.pick(['broke after two days', 'stopped working', 'arrived broken'])}."))
+                                          f" and it {self.pick(BROKE)}."))
         for part in self.rng.sample(W.PRODUCT_PARTS, self.rng.randint(2, 3)):
             s.append(self.aspect(part, good))
         s.append(f"It is {self.pick(W.ADJ_GOOD[:12] if good else W.ADJ_BAD[:9] + ['useless'])}.")
@@ -83,18 +87,21 @@ class TalkWriter(Clauses):
         dish = self.pick(W.RESTAURANT_ITEMS)
         taste = self.pick(["delicious", "tasty", "fresh", "hot", "perfect"] if good
                           else ["cold", "bland", "greasy", "stale", "soggy", "too salty"])
-        s = [self.pick([f"This {kind} was {self.pick(['excellent', 'wonderful', 'great', 'lovely'])}.",
-                        f"We had a {self.pick(['great', 'lovely', 'happy'])} dinner at this {kind}."]
+        s = [self.pick([f"This {kind} was {self.pick(GREAT)}.",
+                        f"We had a {self.pick(['great', 'lovely', 'happy'])} dinner "
+                        f"at this {kind}."]
                        if good else
-                       [f"This {kind} was {self.pick(['awful', 'terrible', 'bad', 'disappointing'])}.",
+                       [f"This {kind} was {self.pick(AWFUL)}.",
                         f"We had a {self.pick(['bad', 'sad', 'long'])} dinner at this {kind}."]),
              f"I ordered the {dish} and it was {taste}."]
         for part in self.rng.sample(W.RESTAURANT_PARTS, 2):
             s.append(self.aspect(part, good))
         if good:
-            s.append(f"The waiter was {self.pick(['kind', 'friendly', 'quick', 'polite'])} and smiled a lot.")
+            s.append(f"The waiter was {self.pick(['kind', 'friendly', 'quick', 'polite'])} "
+                     "and smiled a lot.")
         else:
-            s.append(f"We waited {self.pick(['an hour', 'forty minutes', 'a long time'])} for our food.")
+            s.append(f"We waited {self.pick(['an hour', 'forty minutes', 'a long time'])} "
+                     "for our food.")
         s.append(self.pick(R_POS_CLOSE if good else R_NEG_CLOSE))
         return " ".join(s)
 
@@ -126,7 +133,8 @@ class TalkWriter(Clauses):
             pool = {"color": W.COLORS, "food": G.FOODS, "animal": G.ALL_ANIMALS,
                     "game": W.GAMES, "season": W.SEASONS}[what]
             answer = G.text(self.pick(pool))
-            return [(me, f"What is your favorite {what}?"), (you, f"My favorite {what} is {answer}."),
+            return [(me, f"What is your favorite {what}?"),
+                    (you, f"My favorite {what} is {answer}."),
                     (me, self.pick(["Me too!", "Mine is different.", "That is a good one."]))]
         if r < 0.85:
             when = self.pick(["your day", "school", "the trip", "the party", "your weekend"])
@@ -134,7 +142,8 @@ class TalkWriter(Clauses):
             done = self.clause("I", Actor("I", "I"), "past")
             return [(me, f"How was {when}?"), (you, f"It was {feel}. {cap(done)}.")]
         return [(me, f"Can you help me carry this {thing}?"),
-                (you, self.pick(["Of course! It is heavy.", "Yes, give it to me.", "Sorry, my hands are full."]))]
+                (you, self.pick(["Of course! It is heavy.", "Yes, give it to me.",
+                                 "Sorry, my hands are full."]))]
 
     def dialogue(self) -> str:
         a, b = self.rng.sample(W.BOYS + W.GIRLS, 2)

@@ -45,12 +45,14 @@ class TextWriter(Clauses):
              f"They eat {foods[0]} and {foods[1]}."]
         if animal in W.ANIMAL_SOUND:
             verb = W.ANIMAL_SOUND[animal]
-            s.append(f"When {G.with_article(animal)} is {self.pick(['happy', 'hungry', 'scared'])}, "
+            s.append(f"When {G.with_article(animal)} is "
+                     f"{self.pick(['happy', 'hungry', 'scared'])}, "
                      f"it {G.third(verb)}.")
         for _ in range(self.rng.randint(1, 3)):
             s.append(self.sentence(self.pick(["it", f"the {animal}"]), it, "present", True))
         s.append(f"{self.pick(['Many', 'Some', 'Most'])} children like {many} "
-                 f"because they are {self.pick(['cute', 'funny', 'clever', 'friendly', 'fun to watch'])}.")
+                 f"because they are "
+                 f"{self.pick(['cute', 'funny', 'clever', 'friendly', 'fun to watch'])}.")
         if self.rng.random() < 0.3:
             s.append(self.sentence("they", they, "present", True))
         return " ".join(s)
@@ -61,7 +63,8 @@ class TextWriter(Clauses):
         things = [self.np(self.pick(W.NATURE + W.HOUSE_THINGS + G.OBJECTS), [W.ADJ_SIZE, W.COLORS],
                           det="a", p_adj=0.6) for _ in range(2)]
         s = [f"The {G.text(place)} is {a} and {b}.",
-             f"There is {things[0]} and {things[1]} {self.pick(['there', 'in the middle', 'by the door'])}."]
+             f"There is {things[0]} and {things[1]} "
+             f"{self.pick(['there', 'in the middle', 'by the door'])}."]
         for _ in range(self.rng.randint(2, 4)):
             who = self.pick(["people", "children", "the " + G.plural(self.pick(G.PEOPLE)),
                              "my friends and I", "we", "they"])
@@ -72,7 +75,8 @@ class TextWriter(Clauses):
             s.append(self.scenery("present"))
         if self.rng.random() < 0.5:
             s.append(f"I {self.pick(['like', 'love'])} the {G.text(place)} because it is "
-                     f"{self.pick(['fun', 'quiet', 'pretty', 'close to my house', 'never boring'])}.")
+                     f"{self.pick(['fun', 'quiet', 'pretty', 'close to my house', 'never boring'])}"
+                     ".")
         return " ".join(s)
 
     def describe_object(self) -> str:
@@ -102,10 +106,12 @@ class TextWriter(Clauses):
         if r < 0.25:
             animal = self.pick(sorted(W.ANIMAL_SOUND))
             verb = W.ANIMAL_SOUND[animal]
-            return f"What does {G.with_article(animal)} do?", f"{cap(G.with_article(animal))} {G.third(verb)}."
+            a = G.with_article(animal)
+            return f"What does {a} do?", f"{cap(a)} {G.third(verb)}."
         if r < 0.37:
             thing = self.pick(sorted(COLOR_OF))
-            is_ = "is the" if thing in ("sky", "grass", "snow", "sun", "night", "milk", "coal") else "is a"
+            mass = ("sky", "grass", "snow", "sun", "night", "milk", "coal")
+            is_ = "is the" if thing in mass else "is a"
             return f"What color {is_} {thing}?", f"The {thing} is {COLOR_OF[thing]}."
         if r < 0.5:
             a, b = self.rng.randint(0, 6), self.rng.randint(0, 6)
@@ -114,7 +120,8 @@ class TextWriter(Clauses):
                     f"{cap(self.num(a))} {op} {self.num(b)} is {self.num(a + b)}.")
         if r < 0.6:
             word = self.pick(sorted(OPPOSITES))
-            return f"What is the opposite of {word}?", f"The opposite of {word} is {OPPOSITES[word]}."
+            return (f"What is the opposite of {word}?",
+                    f"The opposite of {word} is {OPPOSITES[word]}.")
         if r < 0.72:
             a, b = self.rng.sample(SIZE_RANK, 2)
             big, small = (a, b) if SIZE_RANK.index(a) > SIZE_RANK.index(b) else (b, a)
@@ -124,7 +131,8 @@ class TextWriter(Clauses):
             animal = self.pick(sorted(LEGS))
             n = LEGS[animal]
             legs = "no legs" if n == 0 else f"{self.num(n)} legs"
-            return f"How many legs does {G.with_article(animal)} have?", f"{cap(G.with_article(animal))} has {legs}."
+            a = G.with_article(animal)
+            return f"How many legs does {a} have?", f"{cap(a)} has {legs}."
         if r < 0.9:
             item = self.pick(FRUIT + VEG)
             kind = "fruit" if item in FRUIT else "vegetable"

@@ -7,6 +7,7 @@ vocabulary (4096) was learned from plain English. `<|endoftext|>` is the last id
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -47,4 +48,14 @@ def build_tokenizer(texts: Iterable[str], out: Path | None = None) -> GPT2Tokeni
     hf = to_transformers(train_bpe(texts))
     if out is not None:
         hf.save_pretrained(out)
+        name_fast_class(Path(out))
     return hf
+
+
+def name_fast_class(out: Path) -> None:
+    """Record the class as GPT2TokenizerFast: transformers 5 reads it as its (fast) GPT2Tokenizer,
+    and transformers 4 then picks the fast tokenizer, not the slow Python one."""
+    path = out / "tokenizer_config.json"
+    config = json.loads(path.read_text())
+    config["tokenizer_class"] = "GPT2TokenizerFast"
+    path.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n")

@@ -71,7 +71,8 @@ def mean_loss(model: GPT2LMHeadModel, rows: torch.Tensor, mask: torch.Tensor | N
         x = rows[i : i + batch_size]
         logits = model(input_ids=x).logits[:, :-1]  # (B, T-1, V): position t predicts t+1
         target = x[:, 1:]
-        keep = mask[i : i + batch_size, 1:] if mask is not None else torch.ones_like(target, dtype=torch.bool)
+        keep = (mask[i : i + batch_size, 1:] if mask is not None
+                else torch.ones_like(target, dtype=torch.bool))
         nll = torch.nn.functional.cross_entropy(logits.transpose(1, 2), target, reduction="none")
         total += nll[keep].double().sum().item()
         count += int(keep.sum())
@@ -103,13 +104,13 @@ def lr_at(step: int, total: int, cfg: PretrainConfig) -> float:
     if step < cfg.warmup_steps:
         return cfg.lr * (step + 1) / cfg.warmup_steps
     progress = min(1.0, (step - cfg.warmup_steps) / max(1, total - cfg.warmup_steps))
-    return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
+    cosine = 0.5 * (1 + math.cos(math.pi * progress))  # 1 -> 0
+    return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * cosine)
 
 
-def fit_steps(planned: int, done: int, seconds: float, budget: float) -> int:
-    """Shrink the planned number of steps so that training ends within `budget` seconds."""
-    per_step = seconds / max(1, done)
-    return max(done + 1, min(planned, int(budget / per_step)))
+def fit_steps(planned: int, done: int, left_s: float, per_step_s: float) -> int:
+    """Shrink the planned number of steps so that the rest fits in `left_s` seconds."""
+    return max(done + 1, min(planned, done + int(left_s / per_step_s)))
 
 
 def train_model(model: GPT2LMHeadModel, rows: torch.Tensor, heldout: torch.Tensor,
@@ -122,8 +123,9 @@ def train_model(model: GPT2LMHeadModel, rows: torch.Tensor, heldout: torch.Tenso
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
                              {"params": rest, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.95))
     total = cfg.train_tokens // (cfg.batch_size * cfg.seq_len)
-    order, pos, log, start, recent = torch.randperm(len(rows), generator=gen), 0, [], time.time(), []
-    step = 0
+    order, pos = torch.randperm(len(rows), generator=gen), 0
+    log, recent, start, step = [], [], time.time(), 0
+    mark = (0, start)  # (step, time) of the last speed check
     while step < total:
         if pos + cfg.batch_size > len(order):  # another epoch, freshly shuffled
             order, pos = torch.randperm(len(rows), generator=gen), 0
@@ -139,8 +141,10 @@ def train_model(model: GPT2LMHeadModel, rows: torch.Tensor, heldout: torch.Tenso
         opt.zero_grad(set_to_none=True)
         step += 1
         recent.append(loss.item())
-        if step % 100 == 20:  # measured speed (the CPU is shared): keep inside the budget
-            total = fit_steps(total, step, time.time() - start, budget_s)
+        if step % 100 == 20:  # recent speed (the CPU is shared): keep inside the budget
+            now = time.time()
+            per_step = (now - mark[1]) / (step - mark[0])
+            total, mark = fit_steps(total, step, budget_s - (now - start), per_step), (step, now)
         record = {"step": step, "total_steps": total, "lr": opt.param_groups[0]["lr"],
                   "train_loss": loss.item(), "seconds": round(time.time() - start, 1)}
         if step % cfg.eval_every == 0 or step == total:
@@ -168,8 +172,8 @@ def random_init(eos_id: int, seed: int = 0) -> GPT2LMHeadModel:
     return GPT2LMHeadModel(mini_config(eos_id))
 
 
-PROMPTS = ["The little dog", "Once upon a time", "This restaurant was", "Question: What do cows eat?",
-           "How to make pancakes."]
+PROMPTS = ["The little dog", "Once upon a time", "This restaurant was",
+           "Question: What do cows eat?", "How to make pancakes."]
 
 
 def pretrain(cfg: PretrainConfig, on_step: Callable[[dict], None] | None = None,
@@ -197,7 +201,8 @@ def pretrain(cfg: PretrainConfig, on_step: Callable[[dict], None] | None = None,
         "heldout_loss": heldout_loss(model, tok, held_docs, cfg.seq_len),
         "heldout_tokens": mean_loss(model, held_rows[:HELDOUT_BLOCKS])[1],
         "eval_sentences_loss": sentences_loss(model, tok, sents),
-        "random_init_eval_sentences_loss": sentences_loss(random_init(tok.eos_token_id), tok, sents),
+        "random_init_eval_sentences_loss":
+            sentences_loss(random_init(tok.eos_token_id), tok, sents),
         "parameters": sum(p.numel() for p in model.parameters()),
         "corpus_train_tokens": int(rows.numel()),
         "corpus_heldout_tokens": int(held_rows.numel()),

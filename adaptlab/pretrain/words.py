@@ -44,15 +44,18 @@ ANIMALS = {
                calf:calves pony rooster turkey bull ox:oxen piglet foal chick duckling llama
                alpaca"""),
     "forest": _w("""fox wolf:wolves bear deer:deer squirrel hedgehog badger owl mole raccoon
-                 skunk beaver moose:moose chipmunk woodpecker lynx weasel stoat vole shrew toad elk boar
+                 skunk beaver moose:moose chipmunk woodpecker lynx weasel stoat vole shrew toad elk
+                 boar
                  porcupine possum"""),
     "wild": _w("""lion tiger elephant giraffe zebra monkey kangaroo koala panda camel hippo rhino
-               gorilla cheetah leopard ostrich crocodile buffalo:buffalo antelope hyena jaguar panther
+               gorilla cheetah leopard ostrich crocodile buffalo:buffalo antelope hyena jaguar
+               panther
                flamingo parrot lemur sloth armadillo chimpanzee meerkat yak"""),
     "bird": _w("""robin sparrow crow eagle hawk swan pigeon seagull blackbird heron parrot penguin
                finch wren magpie thrush starling falcon kingfisher puffin stork pelican"""),
     "water": _w("""fish:fish whale dolphin shark crab octopus seal frog turtle starfish:starfish
-                otter walrus lobster shrimp:shrimp eel salmon:salmon trout:trout tadpole newt oyster clam
+                otter walrus lobster shrimp:shrimp eel salmon:salmon trout:trout tadpole newt
+                oyster clam
                 squid:squid"""),
     "bug": _w("""bee ant butterfly ladybug beetle spider snail worm caterpillar grasshopper moth
               dragonfly firefly cricket wasp slug centipede termite"""),
@@ -107,7 +110,8 @@ shoe boot sweater jacket dress shirt teapot kettle pan pot jug vase globe tent b
 paddle net cage leash collar comb toothbrush soap sponge spade rake hose wheel zipper pocket
 purse wallet envelope stamp parcel gift present trophy medal badge poster painting photo frame
 album calendar diary magazine tray basin helmet goggles:goggles apron mitten belt bracelet
-brooch locket chain lock bead sack barrel cushion quilt anchor arrow axe bat bow bridle candlestick chalk clip crayon cloak dice:dice
+brooch locket chain lock bead sack barrel cushion quilt anchor arrow axe bat bow bridle candlestick
+chalk clip crayon cloak dice:dice
 drawing easel eraser fan fiddle funnel hook jewel kettle lantern magnet marker medal microscope
 needle paintbrush paperclip pebble pin pipe plank puppet rattle ruler saddle scissors:scissors
 skateboard spinning_top sponge spoon statue sword telescope thimble thread tool torch trumpet
@@ -220,3 +224,14 @@ PRODUCTS = _w("""lamp kettle toaster blender backpack umbrella chair desk pillow
 jacket boots headphones speaker clock bike tent bottle pan teapot fan heater mattress
 keyboard mouse_pad notebook pen watch charger radio scooter""")
 PRODUCT_PARTS = _w("handle lid strap button screen light sound color size price battery box wheel")
+
+
+def all_words() -> set[str]:
+    """Every distinct base word of the lists above (lower case, irregular forms not counted)."""
+    out: set[str] = set()
+    for value in list(globals().values()):
+        lists = value.values() if isinstance(value, dict) else [value]
+        for entries in lists:
+            if isinstance(entries, list):
+                out.update(e.split(":")[0].lower() for e in entries if isinstance(e, str))
+    return out

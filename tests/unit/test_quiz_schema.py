@@ -1,0 +1,155 @@
+"""The bank loader rejects broken files with messages naming file, question and field."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from adaptlab.quiz import QuizBankError, bundled_bank, check, load_bank
+from adaptlab.quiz.schema import LAB_PAGES, OrderQuestion, PairingQuestion
+
+GOOD = """
+  - id: q1
+    type: single
+    topic: mechanisms
+    lab: /methods
+    prompt: Which one?
+    hint: Think.
+    explanation: Because.
+    options:
+      - {id: a, text: A, feedback: right}
+      - {id: b, text: B, feedback: wrong because}
+    answer: a
+"""
+
+
+def write(tmp_path: Path, body: str, name: str = "t.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def errors_for(tmp_path: Path, body: str) -> list[str]:
+    with pytest.raises(QuizBankError) as info:
+        load_bank([write(tmp_path, body)])
+    return info.value.errors
+
+
+def test_good_file_loads(tmp_path):
+    bank = load_bank([write(tmp_path, "questions:" + GOOD)])
+    assert [q.id for q in bank.questions] == ["q1"]
+
+
+@pytest.mark.parametrize("old,new,field,words", [
+    ("answer: a", "answer: z", "answer", "not among the options"),
+    ("type: single", "type: essay", "type", "unknown type"),
+    ("    hint: Think.\n", "", "hint", "missing"),
+    ("lab: /methods", "lab: /nowhere", "lab", "not an app page"),
+    ("topic: mechanisms", "topic: cooking", "topic", "unknown topic"),
+    ("{id: b, text: B, feedback: wrong because}", "{id: b, text: B}", "options", "feedback"),
+])
+def test_broken_question_names_file_question_field(tmp_path, old, new, field, words):
+    (err,) = errors_for(tmp_path, "questions:" + GOOD.replace(old, new))
+    assert err.startswith("t.yaml: question 'q1': field ")
+    assert f"'{field}" in err and words in err
+
+
+def test_duplicate_ids_across_files(tmp_path):
+    a, b = write(tmp_path, "questions:" + GOOD, "a.yaml"), write(tmp_path, "questions:" + GOOD, "b.yaml")
+    _, errors = check([a, b])
+    assert len(errors) == 1 and "b.yaml: question 'q1': field 'id': duplicate" in errors[0]
+
+
+def test_order_answer_must_be_permutation(tmp_path):
+    body = GOOD.replace("type: single", "type: order").split("    options:")[0] + """
+    steps:
+      - {id: x, text: X}
+      - {id: y, text: Y}
+      - {id: z, text: Z}
+    answers:
+      - [x, y, z]
+      - [x, y, y]
+"""
+    (err,) = errors_for(tmp_path, "questions:" + body)
+    assert "field 'answers'" in err and "not a permutation" in err
+
+
+def test_numeric_tolerance_negative(tmp_path):
+    body = GOOD.replace("type: single", "type: numeric").split("    options:")[0] + """
+    answer: 10
+    tolerance: -1
+"""
+    (err,) = errors_for(tmp_path, "questions:" + body)
+    assert "field 'tolerance'" in err and "negative" in err
+
+
+def test_classification_needs_source(tmp_path):
+    (err,) = errors_for(tmp_path, "questions:" + GOOD.replace("topic: mechanisms", "topic: classification"))
+    assert "field 'source'" in err
+
+
+@pytest.mark.parametrize("body,words", [
+    ("- just\n- a list\n", "must be a mapping"),
+    ("questions: !!python/object/apply:os.system ['echo hi']\n", "unsafe"),
+    ("questions: [\n", "invalid YAML"),
+    ("topic: x\n", "non-empty list"),
+])
+def test_file_level_errors(tmp_path, body, words):
+    (err,) = errors_for(tmp_path, body)
+    assert err.startswith("t.yaml: ") and words in err
+
+
+def test_yaml_booleans_as_ids_are_caught(tmp_path):
+    (err,) = errors_for(tmp_path, "questions:" + GOOD.replace("{id: b,", "{id: no,"))
+    assert "options[1].id" in err and "quote the value" in err
+
+
+def test_big_file_rejected(tmp_path):
+    path = write(tmp_path, "questions:" + GOOD + "#" + "x" * 1_100_000 + "\n")
+    _, errors = check([path])
+    assert "1 MB" in errors[0]
+
+
+# ---- the bundled bank -------------------------------------------------------------------------
+
+def test_bundled_bank_is_valid_and_big_enough():
+    bank = bundled_bank()
+    assert len(bank.questions) >= 60
+    types = Counter(q.type for q in bank.questions)
+    assert set(types) == {"single", "multi", "classify", "match", "order", "numeric", "scenario"}
+
+
+def test_classification_items_name_their_source_in_the_prompt():
+    for q in bundled_bank().questions:
+        if q.type == "classify" or q.topic == "classification":
+            assert q.source, q.id
+            first_name = re.split(r"[ ,'&]", q.source)[0]
+            assert first_name.lower() in q.prompt.lower() or "what gets trained" in q.prompt, q.id
+
+
+def test_adapters_are_never_bare_and_never_modify():
+    for q in bundled_bank().questions:
+        if isinstance(q, PairingQuestion):
+            for item in q.items:
+                assert item.text.lower() != "adapter", q.id
+
+
+def test_lab_links_point_at_app_pages():
+    assert all(q.lab_page in LAB_PAGES for q in bundled_bank().questions)
+
+
+def test_zero_grad_orderings_accept_first_and_last():
+    orders = [q for q in bundled_bank().questions
+              if isinstance(q, OrderQuestion) and "zero" in {s.id for s in q.steps}]
+    assert orders
+    for q in orders:
+        assert {a[0] for a in q.accepted} >= {"zero"} and {a[-1] for a in q.accepted} >= {"zero"}
+
+
+def test_no_key_rederives_the_papers_035m():
+    for q in bundled_bank().questions:
+        assert getattr(q, "answer", None) not in (350000, 350000.0), q.id
