@@ -52,9 +52,11 @@ Written by AdaptLab's own generator (`adaptlab/pretrain/corpus.py`, seed {r["see
 simple English of the kind a child's reader holds, composed from a small grammar (subjects,
 verbs agreeing in tense and number, objects, adjectives in English order, adverbs, prepositional
 phrases, connectives, pronouns that refer back to a story's character) over a word list of about
-1,500 words. Six genres: short stories, descriptions (places, animals, objects), dialogues,
+1,500 words. Seven genres: short stories, everyday texts (diaries, notes about oneself, small
+observations with many kinds of subject), descriptions (places, animals, objects), dialogues,
 product and restaurant reviews with a clear positive or negative sentiment, questions and
-answers, instructions and recipes.
+answers, instructions and recipes. The grammar keeps sentences well formed, not sensible: a
+story may well have a seagull draw in the zoo.
 
 - training split: {r["corpus_train_tokens"]:,} tokens, {r["distinct_words"]:,} distinct word forms
 - held-out split: {r["corpus_heldout_tokens"]:,} tokens, written from a different seed
@@ -73,7 +75,11 @@ text far from simple English splits into many short pieces. Loads with
 AdamW (betas 0.9/0.95, weight decay {s["weight_decay"]} on matrices), peak learning rate
 {s["lr"]}, {s["warmup_steps"]} warmup steps then cosine decay to {s["min_lr_ratio"]} of the peak,
 gradient clipping at 1.0, batches of {s["batch_size"]} x {s["seq_len"]} tokens packed from
-documents separated by `<|endoftext|>`, no dropout, float32.
+documents separated by `<|endoftext|>`, no dropout, float32, uniform label smoothing
+{s["label_smoothing"]} (the generated text is so regular that, without it, the model grows so
+sure of itself that any word it did not expect in a real sentence costs 10 nats or more; the
+training losses in the log include the smoothing term, the evaluation figures below do not).
+The schedule shrinks to fit the time budget when the shared CPU is slow.
 {r["steps"]:,} steps, {r["tokens_seen"]:,} tokens seen, {r["train_minutes"]} minutes wall time
 for the whole run on a shared 2-core CPU ({r["threads"]} torch thread). The loss curve is in
 `training_log.json`.

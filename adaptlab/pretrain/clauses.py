@@ -72,8 +72,11 @@ class Clauses(Phrases):
 
     def motion_goal(self, actor: Actor) -> str:
         r = self.rng.random()
-        if r < 0.45:
+        if r < 0.35:
             return f"to the {G.text(self.pick(W.PLACES))}"
+        if r < 0.45:
+            prep = self.pick(["across", "through", "into", "around", "past", "along"])
+            return f"{prep} the {G.text(self.pick(W.PLACES))}"
         if r < 0.6:
             ride = self.pick(["by", "on the"]) if self.rng.random() < 0.5 else "in the"
             return f"to the {G.text(self.pick(W.PLACES))} {ride} {self.pick(W.VEHICLES)}"

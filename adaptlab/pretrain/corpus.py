@@ -1,4 +1,4 @@
-"""The pretraining corpus: seeded, plain, simple English in six genres, written by a grammar.
+"""The pretraining corpus: seeded, plain, simple English in seven genres, written by a grammar.
 
 `generate_corpus(seed, n_tokens_approx)` returns training documents and a ~3% held-out split that
 is written from a different seed, so held-out text is new text in the same style. The same seed
@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+from adaptlab.pretrain.everyday import EverydayWriter
 from adaptlab.pretrain.howto import HowToWriter
 from adaptlab.pretrain.stories import StoryWriter
 from adaptlab.pretrain.talk import TalkWriter
@@ -21,8 +22,8 @@ from adaptlab.pretrain.texts import TextWriter
 MODEL_DIR = Path(__file__).resolve().parents[2] / "assets" / "models" / "mini-gpt2"
 EVAL_SENTENCES = MODEL_DIR / "eval_sentences.txt"
 # Share of each genre in the corpus; stories get most room because they carry the most grammar.
-GENRE_WEIGHTS = {"story": 0.30, "description": 0.16, "dialogue": 0.14, "review": 0.14,
-                 "qa": 0.10, "instructions": 0.16}
+GENRE_WEIGHTS = {"story": 0.24, "everyday": 0.25, "description": 0.12, "dialogue": 0.11,
+                 "review": 0.11, "qa": 0.07, "instructions": 0.10}
 HELDOUT_SEED_OFFSET = 1_000_003  # held-out text comes from a different random stream
 # Characters per token of the 4096-entry BPE on this corpus (measured): sizes the generation.
 CHARS_PER_TOKEN = 4.2
@@ -34,13 +35,14 @@ class Document(NamedTuple):
     text: str
 
 
-class Writer(StoryWriter, TextWriter, HowToWriter, TalkWriter):
+class Writer(StoryWriter, EverydayWriter, TextWriter, HowToWriter, TalkWriter):
     """Every genre's writer over one random generator."""
 
     def write(self, genre: str) -> str:
         if genre == "description":
             return self.pick([self.describe_animal, self.describe_place, self.describe_object])()
-        make = {"story": self.story, "dialogue": self.dialogue, "review": self.review,
+        make = {"story": self.story, "everyday": self.everyday, "dialogue": self.dialogue,
+                "review": self.review,
                 "qa": self.qa, "instructions": self.howto}[genre]
         return make()
 

@@ -126,6 +126,8 @@ class TalkWriter(Clauses):
                     (you, self.pick(["Yes, I would love to!", "Sure, that sounds fun."]) if yes else
                      f"No, thank you. I am {self.pick(['tired', 'busy', 'sick', 'too full'])}.")]
         if r < 0.55:
+            if self.rng.random() < 0.5:
+                return [(me, f"Where did you put my {thing}?"), (you, f"I put it {self.thing_pp()}.")]
             return [(me, f"Where is my {thing}?"), (you, f"I saw it {self.thing_pp()}."),
                     (me, "Thank you!")]
         if r < 0.7:

@@ -197,7 +197,7 @@ MOTION = _w("""walk run:ran hurry rush race ride:rode drive:drove wander stroll 
 march jog go:went come:came climb sail travel""")
 VERBS_THING = _w("""find:found lose:lost carry hold:held drop keep:kept bring:brought hide:hid
 fix clean wash paint buy:bought share borrow take:took use open close pack throw:threw
-catch:caught make:made build:built fold bend:bent shake:shook squeeze polish sort stack
+catch:caught make:made build:built sell:sold get:got fold bend:bent shake:shook squeeze polish sort stack
 fill empty wrap unwrap tie lift push pull kick toss fetch sew:sewed mend dust sweep:swept
 scrub hang:hung stir weigh measure trade collect gather bury:buried dig:dug sharpen""")
 VERBS_FOOD = _w("""eat:ate cook bake taste smell buy:bought share cut:cut wash pick:picked peel

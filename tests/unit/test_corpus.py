@@ -1,4 +1,4 @@
-"""The corpus generator: seeded, varied, six genres, a real vocabulary, and no forbidden text."""
+"""The corpus generator: seeded, varied, seven genres, a real vocabulary, and no forbidden text."""
 
 from __future__ import annotations
 

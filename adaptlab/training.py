@@ -1,0 +1,366 @@
+"""Real training steps: `train_steps()` yields one StepResult per optimizer step.
+
+The trainer knows nothing about pages or progress bars: it reports through its results (minGPT's
+habit). Each step runs the canonical order of CONTENT.md 4b: batch, forward, loss, backward, clip,
+optimizer step, scheduler step, zero grad; and reports each event with its time. A non-finite or
+exploding loss stops the run at that step with an explanation; no NaN leaves this module.
+`run_training()` wraps it: the method applied to a copy of the base, the data, evaluation before
+and after, and the proof that frozen parameters did not change.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from adaptlab.data import Example, batches, encode_all, load_task, split
+from adaptlab.errors import UserInputError
+from adaptlab.evaluation import (
+    ALL_MASKED,
+    GradGroups,
+    TrainingResult,
+    eval_set,
+    evaluate,
+    explain_bad_gradient,
+    explain_divergence,
+    exploded,
+    finite,
+    frozen_unchanged,
+    held_out_loss,
+    labelled_logits,
+    scored_tokens,
+)
+from adaptlab.methods import get_method, settings_of
+from adaptlab.methods.base import parse_value, setting, validate
+
+MAX_STEPS = 500
+# Starting learning rates by family: PEFT methods need a much higher rate than full fine-tuning
+# (CONTENT.md 4c); soft prompts higher still. Tuned on the bundled model and the sentiment task.
+SUGGESTED_LR = {"all-weights": 3e-4, "selective": 1e-3, "inserted-modules": 2e-3,
+                "reparameterized": 2e-3, "virtual-tokens": 1e-2}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train. Every field is a setting (`--set KEY=VALUE`) with help and a range."""
+
+    steps: int = setting(50, "Optimizer steps to run.", min=1, max=MAX_STEPS)
+    batch_size: int = setting(8, "Examples per step.", min=1, max=64)
+    max_length: int = setting(64, "Tokens per example (prompt + completion); at most the "
+                                  "model's context.", min=8, max=1024)
+    lr: float = setting(1e-3, "Peak learning rate of AdamW.", min=1e-8, max=10)
+    schedule: str = setting("constant", "Learning-rate schedule: constant, or linear (warm up, "
+                                        "then decay to 0).", choices=("constant", "linear"))
+    warmup_steps: int = setting(0, "Steps over which the rate rises to lr.", min=0, max=MAX_STEPS)
+    weight_decay: float = setting(0.0, "AdamW weight decay (decoupled).", min=0.0, max=1.0)
+    max_grad_norm: float = setting(1.0, "Clip the total gradient norm to this; 0 = no clipping.",
+                                   min=0.0, max=1e6)
+    seed: int = setting(0, "Seed for the method's initialisation and the batch order.",
+                        min=0, max=2**31 - 1)
+    eval_every: int = setting(10, "Held-out loss every this many steps; 0 = only before and "
+                                  "after.", min=0, max=MAX_STEPS)
+
+    def __post_init__(self) -> None:
+        lr = self.lr
+        if isinstance(lr, int | float) and not isinstance(lr, bool) and math.isfinite(lr) and lr > 10:
+            raise UserInputError(f"lr={lr:g} is far too high: every update would overshoot. Use "
+                                 "a number from 1e-08 to 10; try 1e-3")
+        validate(self)
+        if self.warmup_steps >= self.steps:
+            raise UserInputError(f"warmup_steps={self.warmup_steps} must be less than "
+                                 f"steps={self.steps}: lower warmup_steps or raise steps")
+
+
+TRAIN_KEYS = tuple(f.name for f in fields(TrainConfig))
+
+
+def lr_factor(config: TrainConfig) -> Callable[[int], float]:
+    """Multiplier of lr at scheduler step s (0-based). Warm-up starts above 0 so step 1 learns."""
+    warm, total = config.warmup_steps, config.steps
+
+    def factor(s: int) -> float:
+        if s < warm:
+            return (s + 1) / (warm + 1)
+        return 1.0 if config.schedule == "constant" else max(0.0, (total - s) / (total - warm))
+    return factor
+
+
+@dataclass(frozen=True)
+class StepEvent:
+    name: str  # batch, forward, loss, backward, clip, optimizer step, scheduler step, zero grad
+    seconds: float
+    detail: str
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One optimizer step. Numbers that are not finite are None, so JSON and charts stay clean."""
+
+    step: int
+    loss: float | None
+    lr: float
+    grad_norm: float | None  # total norm over trainable parameters, before clipping
+    grad_norms: dict[str, float | None]  # per module group; None: the group is frozen
+    seconds: float
+    tokens: int  # real (non-padding) tokens in the batch
+    target_tokens: int  # tokens that carry a label and are scored
+    events: tuple[StepEvent, ...]
+    eval_loss: float | None = None  # held-out loss after this step, every eval_every steps
+    stopped: str | None = None  # why the run stops at this step
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Clock:
+    """Records the step's events in order with the time each took (CPU ops are synchronous)."""
+
+    def __init__(self) -> None:
+        self.events: list[StepEvent] = []
+        self._last = time.perf_counter()
+
+    def mark(self, name: str, detail: str) -> None:
+        now = time.perf_counter()
+        self.events.append(StepEvent(name, now - self._last, detail))
+        self._last = now
+
+    @property
+    def seconds(self) -> float:
+        return sum(e.seconds for e in self.events)
+
+
+def make_optimizer(params: list[nn.Parameter], config: TrainConfig) -> torch.optim.Optimizer:
+    # fused=True: one kernel for all tensors; measured fastest on CPU (benchmarks/train_speed.py).
+    return torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay, fused=True)
+
+
+def _no_dropout(model: nn.Module) -> None:
+    """Train mode without dropout: the dropout RNG is process-global, so with it two concurrent
+    runs would disturb each other's randomness and the same seed would not give the same losses."""
+    model.train()
+    for module in model.modules():
+        if isinstance(module, nn.Dropout):
+            module.p = 0.0
+
+
+@dataclass
+class _Run:
+    """State carried from step to step."""
+
+    model: nn.Module
+    config: TrainConfig
+    optimizer: torch.optim.Optimizer
+    scheduler: torch.optim.lr_scheduler.LambdaLR
+    groups: GradGroups
+    suggested_lr: float
+    first_loss: float | None = None
+    vocab_size: int = field(default=50257)
+
+
+def train_steps(model: nn.Module, data: Iterable[dict[str, torch.Tensor]], config: TrainConfig,
+                held_out: Callable[[], float | None] | None = None,
+                suggested_lr: float = 1e-3) -> Iterator[StepResult]:
+    """Train `model` in place on `data` (batches of input_ids, attention_mask, labels).
+
+    AdamW over the trainable parameters only; frozen ones get no gradient and no update.
+    `held_out()` (a held-out loss) is called every `config.eval_every` steps.
+    """
+    groups = GradGroups(model)
+    if not groups.params:
+        raise UserInputError("nothing in this model is trainable: choose a method or settings "
+                             "that train some parameters")
+    _no_dropout(model)
+    optimizer = make_optimizer(groups.params, config)
+    run = _Run(model, config, optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor(config)),
+               groups, suggested_lr, vocab_size=model.config.vocab_size)
+    batches = iter(data)
+    for step in range(1, config.steps + 1):
+        result = _step(run, next(batches), step)
+        if held_out and not result.stopped and config.eval_every and step % config.eval_every == 0:
+            result = StepResult(**{**vars(result), "eval_loss": held_out()})
+            _no_dropout(model)  # evaluation switched to eval mode
+        yield result
+        if result.stopped:
+            return
+
+
+def _stop(run: _Run, clock: _Clock, step: int, lr: float, reason: str, batch, loss=None,
+          grad=None, norms=None) -> StepResult:
+    run.optimizer.zero_grad(set_to_none=True)
+    return StepResult(step, finite(loss) if loss is not None else None, lr,
+                      finite(grad) if grad is not None else None, norms or {}, clock.seconds,
+                      int(batch["attention_mask"].sum()), scored_tokens(batch),
+                      tuple(clock.events), stopped=reason)
+
+
+def _step(run: _Run, batch: dict[str, torch.Tensor], step: int) -> StepResult:
+    clock, lr = _Clock(), run.scheduler.get_last_lr()[0]
+    rows, width = batch["input_ids"].shape  # (B, T)
+    n = scored_tokens(batch)
+    clock.mark("batch", f"{rows} sequences × {width} tokens; {n} completion tokens carry a label")
+    if n == 0:
+        return _stop(run, clock, step, lr, f"At step {step} {ALL_MASKED}", batch)
+    logits, targets = labelled_logits(run.model, batch)  # (N, V), (N,)
+    clock.mark("forward", f"logits at the {n} labelled positions only, not all {rows * width}")
+    loss = F.cross_entropy(logits.float(), targets)
+    value = loss.item()
+    clock.mark("loss", f"cross-entropy over {n} tokens = {value:.4f}")
+    if exploded(value, run.first_loss, run.vocab_size):
+        reason = explain_divergence(value, run.first_loss, lr, run.suggested_lr, step)
+        return _stop(run, clock, step, lr, reason, batch, loss=value)
+    run.first_loss = value if run.first_loss is None else run.first_loss
+    loss.backward()
+    clock.mark("backward", f"gradients for {len(run.groups.params)} trainable tensors")
+    grad, norms = run.groups.measure_and_clip(run.config.max_grad_norm)
+    clock.mark("clip", _clip_text(grad, run.config.max_grad_norm))
+    if not math.isfinite(grad):
+        return _stop(run, clock, step, lr, explain_bad_gradient(step, lr), batch, value, grad, norms)
+    run.optimizer.step()
+    clock.mark("optimizer step", "AdamW updated the trainable parameters")
+    run.scheduler.step()
+    clock.mark("scheduler step", f"lr {lr:.3g} -> {run.scheduler.get_last_lr()[0]:.3g}")
+    run.optimizer.zero_grad(set_to_none=True)
+    clock.mark("zero grad", "gradients set to None, ready for the next backward")
+    return StepResult(step, value, lr, finite(grad), norms, clock.seconds,
+                      int(batch["attention_mask"].sum()), n, tuple(clock.events))
+
+
+def _clip_text(norm: float, max_norm: float) -> str:
+    if max_norm <= 0:
+        return f"total norm {norm:.3g}; no clipping (max_grad_norm=0)"
+    if norm > max_norm:
+        return f"total norm {norm:.3g} scaled down to {max_norm:g}"
+    return f"total norm {norm:.3g} is under max_grad_norm={max_norm:g}: unchanged"
+
+
+# ---------------------------------------------------------------- a whole run
+
+
+CANCELLED = "stopped by the learner"
+_SEED_LOCK = threading.Lock()  # the global RNG seeds each method's initialisation
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """A validated request: every setting parsed and checked, nothing loaded or computed yet."""
+
+    model: str  # a name from adaptlab.models, or "custom" for a model object
+    method: str
+    method_config: Any
+    config: TrainConfig
+    train: tuple[Example, ...]
+    validation: tuple[Example, ...]
+    data_source: str
+
+
+def _train_config(method: str, raw: Mapping[str, Any]) -> TrainConfig:
+    infos = {info.name: info for info in settings_of(TrainConfig)}
+    values = {key: parse_value(infos[key], value) for key, value in raw.items()}
+    values.setdefault("lr", SUGGESTED_LR.get(get_method(method).family, 1e-3))
+    return TrainConfig(**values)
+
+
+def plan_run(model: str, method: str, settings: Mapping[str, Any] | None = None, *,
+             context: int, task: str | None = None, examples: Sequence[Example] | None = None,
+             **overrides: Any) -> RunPlan:
+    """Check everything a learner chose before any compute; raises UserInputError."""
+    spec = get_method(method)
+    known = [info.name for info in settings_of(spec.config_cls)]
+    merged = {**(settings or {}), **{k: v for k, v in overrides.items() if v is not None}}
+    for key in merged:
+        if key not in known and key not in TRAIN_KEYS:
+            raise UserInputError(f"unknown setting {key!r}: {method} takes "
+                                 f"{', '.join(known) or 'no settings'}; training takes "
+                                 f"{', '.join(TRAIN_KEYS)}")
+    method_config = spec.config({k: v for k, v in merged.items() if k in known})
+    config = _train_config(method, {k: v for k, v in merged.items() if k in TRAIN_KEYS})
+    virtual = getattr(method_config, "num_virtual_tokens", 0)
+    if config.max_length + virtual > context:
+        taken = f" of which {method} takes {virtual} for virtual tokens" if virtual else ""
+        raise UserInputError(f"max_length={config.max_length} does not fit the model's context "
+                             f"of {context} tokens{taken}: use 8 to {context - virtual}")
+    if (task is None) == (examples is None):
+        raise UserInputError("give either a task name or your own examples (not both)")
+    data = load_task(task) if task is not None else list(examples)
+    train, validation = split(data)
+    if not train:
+        raise UserInputError(f"{task or 'the data'} has no training examples: mark some "
+                             '"split": "train"')
+    return RunPlan(model, method, method_config, config, tuple(train), tuple(validation),
+                   task or "examples")
+
+
+def adapt(base: nn.Module, plan: RunPlan) -> nn.Module:
+    """The method applied to a deep copy of `base` (never mutated), initialised from the seed."""
+    with _SEED_LOCK:  # LoRA's A, adapters and soft prompts draw from torch's global RNG
+        torch.manual_seed(plan.config.seed)
+        return get_method(plan.method).apply(base, plan.method_config)
+
+
+def execute(plan: RunPlan, base: nn.Module, tokenizer: Any,
+            on_step: Callable[[StepResult], None] | None = None,
+            on_status: Callable[[str], None] | None = None,
+            should_stop: Callable[[], bool] | None = None) -> TrainingResult:
+    """Run a plan: adapt a copy of `base`, evaluate, train, evaluate again, prove the freeze."""
+    status = on_status or (lambda text: None)
+    config, model = plan.config, adapt(base, plan)
+    data = eval_set(tokenizer, list(plan.validation), list(plan.train), config.max_length)
+    encoded = encode_all(tokenizer, list(plan.train), config.max_length)
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    status("evaluating before training")
+    before = evaluate(model, tokenizer, data, config.max_length)
+    status("training")
+    stream = train_steps(model, batches(encoded, config.batch_size, config.seed, pad), config,
+                         held_out=lambda: held_out_loss(model, data.encoded, pad),
+                         suggested_lr=SUGGESTED_LR.get(get_method(plan.method).family, 1e-3))
+    steps, stopped = [], None
+    for result in stream:
+        steps.append(result)
+        stopped = result.stopped
+        if on_step:
+            on_step(result)
+        if not stopped and should_stop and should_stop():
+            stopped = CANCELLED
+            break
+    if stopped != CANCELLED:
+        status("evaluating after training")
+    after = evaluate(model, tokenizer, data, config.max_length) if stopped != CANCELLED else None
+    model.eval()
+    params = list(model.parameters())
+    return TrainingResult(plan, steps, before, after, data.split,
+                          [ex.prompt for ex in data.examples[:len(before.samples)]],
+                          sum(p.numel() for p in params if p.requires_grad),
+                          sum(p.numel() for p in params), frozen_unchanged(model, base), stopped,
+                          model, tokenizer, base)
+
+
+def run_training(model: str | nn.Module = "mini", method: str = "lora",
+                 settings: Mapping[str, Any] | None = None, *, task: str | None = None,
+                 examples: Sequence[Example] | None = None, tokenizer: Any = None,
+                 steps: int | None = None, seed: int | None = None, batch_size: int | None = None,
+                 max_length: int | None = None, lr: float | None = None,
+                 on_step: Callable[[StepResult], None] | None = None,
+                 should_stop: Callable[[], bool] | None = None, **training: Any) -> TrainingResult:
+    """One whole run, synchronously (CLI, notebooks). `model` is a name or a model object (then
+    pass its `tokenizer`). Settings mix method and training settings; keywords (any TrainConfig
+    field) override them."""
+    from adaptlab.models import gpt2_config, load_model, load_tokenizer
+
+    named = isinstance(model, str)
+    context = (gpt2_config(model) if named else model.config).n_positions
+    plan = plan_run(model if named else "custom", method, settings, context=context, task=task,
+                    examples=examples, steps=steps, seed=seed, batch_size=batch_size,
+                    max_length=max_length, lr=lr, **training)
+    if not named and tokenizer is None:
+        raise UserInputError("a model object needs its tokenizer: pass tokenizer=...")
+    base = load_model(model) if named else model
+    return execute(plan, base, tokenizer or load_tokenizer(model), on_step=on_step,
+                   should_stop=should_stop)

@@ -1,0 +1,103 @@
+"""`python -m adaptlab train`: one real training run from the shell, as JSON or a table.
+
+Exit status 0 when the run ran, also when it diverged: the JSON then says at which step and why
+in `stopped_reason`, and `losses` hold the steps done (a diverging run is a result to learn from,
+not a mistake in the command). Exit status 2, with one line naming the input and the fix, for a
+user error: unknown method, task or setting, a value out of range (steps 0, lr 1e9), an
+unreadable or invalid data file. Settings are checked before any model is loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from adaptlab.cli import emit, parse_sets
+from adaptlab.data import DataError, parse_jsonl
+from adaptlab.errors import UserInputError
+
+FLAGS = ("steps", "seed", "batch_size", "max_length", "lr")  # shortcuts for --set KEY=VALUE
+TABLE_ROWS = 20
+
+
+def add_train_command(sub: argparse._SubParsersAction) -> None:
+    from adaptlab.models import MODEL_SPECS
+
+    parser = sub.add_parser("train", help="run real training steps on a task and report the loss")
+    parser.add_argument("--model", default="mini", choices=list(MODEL_SPECS))
+    parser.add_argument("--method", required=True, help="a method name from `methods`")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--task", help="a bundled task (see assets/tasks)")
+    source.add_argument("--data", metavar="FILE", help="your JSONL file of prompt/completion pairs")
+    for flag in FLAGS:  # strings: the engine parses and range-checks them with one message style
+        parser.add_argument("--" + flag.replace("_", "-"), dest=flag, metavar="N",
+                            help=f"same as --set {flag}=N")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a method or training setting, e.g. --set r=4 --set warmup_steps=5")
+    parser.add_argument("--out", metavar="ZIP", help="also export weights and reproduce.py")
+    parser.add_argument("--format", choices=["json", "table"], default="table")
+    parser.set_defaults(handler=_train)
+
+
+def read_data(path: str) -> list:
+    """A learner's JSONL file; every problem names the file and line (one line of output)."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UserInputError(f"--data {path}: no such file; check the path") from None
+    except OSError as exc:
+        raise UserInputError(f"--data {path}: cannot be read ({exc.strerror or exc}); give a "
+                             "readable JSONL file") from None
+    try:
+        return parse_jsonl(raw, source=Path(path).name)
+    except DataError as exc:
+        raise UserInputError(str(exc).replace("\n", "; ")) from None
+
+
+def _train(args: argparse.Namespace) -> int:
+    from adaptlab.training import run_training
+
+    settings = parse_sets(args.set)
+    settings.update({flag: getattr(args, flag) for flag in FLAGS if getattr(args, flag) is not None})
+    examples = read_data(args.data) if args.data else None
+    try:
+        result = run_training(args.model, args.method, settings, task=args.task, examples=examples)
+    except DataError as exc:
+        raise UserInputError(str(exc).replace("\n", "; ")) from None
+    if args.out:
+        from adaptlab.export import export_zip
+
+        Path(args.out).write_bytes(export_zip(result))
+    emit(result.to_json(), args.format, _table)
+    return 0
+
+
+def _num(value: float | None, fmt: str = ".4f") -> str:
+    return "-" if value is None else format(value, fmt)
+
+
+def _table(p: dict[str, Any]) -> str:
+    t = p["training"]
+    lines = [f"{p['method']} on {p['model']}, data {p['data']}: {p['steps_done']} of {t['steps']} "
+             f"steps, batch {t['batch_size']}, lr {t['lr']:g}, seed {t['seed']}",
+             f"{'step':>6} {'loss':>9} {'lr':>10} {'grad norm':>10}"]
+    every = max(1, len(p["losses"]) // TABLE_ROWS)
+    for i, loss in enumerate(p["losses"]):
+        if i % every == 0 or i == len(p["losses"]) - 1:
+            lines.append(f"{i + 1:>6} {_num(loss):>9} {p['lrs'][i]:>10.3g} "
+                         f"{_num(p['grad_norms'][i], '.3g'):>10}")
+    lines += [
+        f"eval loss ({p['eval_split']})  before {_num(p['eval_loss_before'])}  "
+        f"after {_num(p['eval_loss_after'])}",
+        f"exact match           before {_num(p['accuracy_before'], '.1%')}  "
+        f"after {_num(p['accuracy_after'], '.1%')}",
+        f"seconds per step {_num(p['seconds_per_step'], '.3f')}; trainable "
+        f"{p['trainable_params']:,} of {p['total_params']:,}; frozen parameters unchanged: "
+        f"{'yes' if p['frozen_unchanged'] else 'NO'}",
+    ]
+    for s in p["samples"]:
+        lines.append(f"  {s['prompt']!r}\n    before: {s['before']!r}\n    after:  {s['after']!r}")
+    if p["stopped_reason"]:
+        lines.append(f"stopped: {p['stopped_reason']}")
+    return "\n".join(lines)

@@ -1,0 +1,23 @@
+"""AdaptLab: the router. Page config, the shared sidebar, and navigation over pages/.
+
+Pages join the navigation as soon as their file exists (ui/navigation.py lists them in
+learning order, with their URLs). Every page runs inside `user_errors()`, so a bad value a
+learner typed ends as a message, never a traceback.
+"""
+
+import streamlit as st
+
+from ui.frame import sidebar, user_errors
+from ui.navigation import available_pages
+
+st.set_page_config(page_title="AdaptLab", page_icon=":material/school:", layout="wide")
+
+pages = [
+    st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path or None,
+            default=p.url_path == "", help=p.help)
+    for p in available_pages()
+]
+current = st.navigation(pages)
+sidebar()
+with user_errors():
+    current.run()

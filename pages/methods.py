@@ -1,0 +1,39 @@
+"""Methods: the classes of adaptation methods by what gets trained, and a card per method.
+
+The cards are built from the registry, so a new method appears here by registering it.
+"""
+
+import streamlit as st
+
+from adaptlab.methods import REGISTRY
+from adaptlab.taxonomy import FAMILIES
+from ui import methods_view as view
+
+st.title("Methods: what gets trained?")
+st.markdown(
+    "Every method below adapts the same GPT-2. They differ in **what gets trained**: all of the "
+    "model, a chosen part of it, new tokens in front of the input, new modules inside each block, "
+    "or a compact update of existing weights. These five classes do not take sides between the "
+    "surveys, which name them differently."
+)
+with st.container(border=True):
+    st.markdown(
+        "**Where the sources disagree, we name the source.** Lialin et al. (2023) and Han et al. "
+        "(2024) group classes 3 and 4 as *additive*; Ding et al. (2023) call them "
+        "*addition-based*. LoRA is *reparameterization-based* in all three surveys, yet an "
+        "*adapter method* in the Hugging Face PEFT docs. Bottleneck adapters (Houlsby et al.) "
+        "**add** new parameters in every survey; they do not modify existing ones."
+    )
+    st.caption("In the diagrams of each GPT-2 block:")
+    view.legend()
+
+for number, family in enumerate(FAMILIES.values(), start=1):
+    st.subheader(f"{number}. {family.title}")
+    st.caption(family.description)
+    for spec in (s for s in REGISTRY.values() if s.family == family.id):
+        view.method_card(spec)
+
+st.subheader("How each survey labels each method")
+st.caption("Each column is one source's own name for the class a method belongs to; "
+           "\"–\" means the source does not cover it.")
+st.table(view.labels_table())

@@ -1,0 +1,72 @@
+"""Parameters: what trains, what stays frozen, what a method adds, and what that costs.
+
+Pick a model and a method; every number comes from a census of the adapted model (cached per
+model, method and settings), and the formula beside it says where the number comes from.
+"""
+
+import streamlit as st
+
+from adaptlab.methods import method_names
+from ui import parameters_view as view
+from ui.query import link_for, prefill_widgets
+from ui.settings_form import settings_widgets
+from ui.state import learner, widget_key
+
+PAGE = "parameters"
+VIEWS = {"map": "Where the parameters are", "memory": "Memory to train", "compare": "Compare two methods"}
+DEFAULT_METHOD = method_names()[0]  # full fine-tuning: the baseline every other method is read against
+
+st.title("Parameters: frozen, trainable, added")
+st.caption("Pick a model and an adaptation method. Counts are exact: they come from the model "
+           "itself, built without weights, so even GPT-2 XL needs no download.")
+prefill_widgets(PAGE, DEFAULT_METHOD)
+
+# Projector mode's larger type needs a wider column for the controls.
+controls, results = st.columns([1.6, 2.4] if learner().projector else [1.25, 2.75], gap="large")
+with controls, st.container(border=True):
+    model = view.model_picker(PAGE)
+    spec = view.method_picker(PAGE, DEFAULT_METHOD)
+    st.caption(spec.summary)
+    values = settings_widgets(spec, PAGE)
+    report = view.report_or_error(model, spec, values)
+    if report is not None:
+        defaults = vars(spec.config_cls())
+        with st.expander("Link to this setup", icon=":material/link:"):
+            st.caption("Add this to the page's address to open it set up like this:")
+            st.code(link_for(model, spec.name, values, defaults), language=None, wrap_lines=True)
+
+with results:
+    if report is None:
+        st.info("Fix the setting marked in red on the left to see the counts.",
+                icon=":material/arrow_back:")
+        st.stop()
+    view.metric_cards(report.totals)
+    view.formula_check(report)
+
+# Only the chosen view is computed: each figure costs tens of ms, and a setting change must
+# re-render fast (issue 2: <= 200 ms for GPT-2 small).
+view_name = st.segmented_control("Show", list(VIEWS), format_func=VIEWS.get, required=True,
+                                 default="map", key=widget_key(PAGE, "view"),
+                                 persist_state="page")
+if view_name == "map":
+    view.structure_charts(report, model, spec, key="parameters.main")
+elif view_name == "memory":
+    st.markdown("Memory for **one training step** with AdamW in fp32. Frozen weights still sit in "
+                "memory but need no gradient and no optimizer state; activations are kept for every "
+                "block the backward pass must go through.")
+    shape = view.memory_inputs(PAGE, model)
+    if shape is not None:
+        view.memory_section(report, model, spec, shape)
+else:
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown(f"**A: {spec.title}**, as chosen above")
+        st.caption(spec.summary)
+        shape = view.memory_inputs(PAGE, model)
+    with right:
+        other = view.method_picker(f"{PAGE}.compare", "lora", label="B: compare with")
+        other_values = settings_widgets(other, f"{PAGE}.compare")
+        other_report = view.report_or_error(model, other, other_values)
+    if other_report is not None and shape is not None:
+        view.comparison({f"A: {spec.title}": (report, view.memory(report, model, *shape)),
+                         f"B: {other.title}": (other_report, view.memory(other_report, model, *shape))})

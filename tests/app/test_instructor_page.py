@@ -1,0 +1,166 @@
+"""The Instructor page under AppTest: the passcode gate, class results, CSV, presets, exports.
+
+The passcode comes from ADAPTLAB_INSTRUCTOR_PASSCODE or at.secrets; the store from a per-test
+SQLite file. No test touches data/adaptlab.db or .streamlit/secrets.toml.
+"""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from adaptlab.store import Store
+
+APP = "../../app.py"  # relative to this file
+PASSCODE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'quiz.db'}"
+    monkeypatch.setenv("ADAPTLAB_DB_URL", url)
+    monkeypatch.delenv("ADAPTLAB_INSTRUCTOR_PASSCODE", raising=False)
+    store = Store(url)
+    store.record_attempt("amy", "cls-lialin-lora", "additive", False, 0.0,
+                         topic="classification", wrong=["additive"])
+    store.record_attempt("amy", "cls-lialin-lora", "reparam", True, 1.0, topic="classification")
+    store.record_attempt("=cmd|'/c calc'!A1", "cls-lialin-lora", "additive", False, 0.0,
+                         topic="classification", wrong=["additive"])
+    store.close()
+    return url
+
+
+@pytest.fixture
+def passcode(monkeypatch):
+    monkeypatch.setenv("ADAPTLAB_INSTRUCTOR_PASSCODE", PASSCODE)
+    return PASSCODE
+
+
+def open_instructor(query: dict[str, str] | None = None, secrets: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in (secrets or {}).items():
+        at.secrets[name] = value
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    at.run().switch_page("pages/instructor.py").run()
+    assert not at.exception
+    return at
+
+
+def unlock(at: AppTest, passcode: str) -> AppTest:
+    at.text_input(key="instructor.passcode").input(passcode)
+    next(b for b in at.button if b.label == "Unlock").click().run()
+    assert not at.exception
+    return at
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def shows_results(at: AppTest) -> bool:
+    return bool(at.dataframe) or bool(at.get("download_button"))
+
+
+def test_without_a_passcode_the_page_only_says_how_to_set_one(db_url):
+    at = open_instructor()
+    assert "No instructor passcode is configured" in texts(at.info)
+    assert "ADAPTLAB_INSTRUCTOR_PASSCODE" in texts(at.info)
+    assert not at.text_input and not shows_results(at)
+
+
+def test_a_wrong_passcode_is_refused(db_url, passcode):
+    at = unlock(open_instructor(), "guess")
+    assert "Wrong passcode" in texts(at.error)
+    assert not shows_results(at)
+    assert at.text_input(key="instructor.passcode").value == ""  # not kept in session state
+
+
+@pytest.mark.parametrize("query", [
+    {"instructor": "1"}, {"unlock": "true"}, {"passcode": PASSCODE}, {"admin": "1", "lock": "0"},
+])
+def test_query_parameters_never_unlock(db_url, passcode, query):
+    at = open_instructor(query=query)
+    assert at.text_input(key="instructor.passcode")
+    assert not shows_results(at)
+
+
+def test_the_right_passcode_shows_stats_and_a_csv_download(db_url, passcode):
+    at = unlock(open_instructor(), passcode)
+    assert not at.error
+    stats = at.dataframe[0].value.set_index("question_id").loc["cls-lialin-lora"]
+    assert (stats["attempts"], stats["percent_correct"]) == (3, pytest.approx(33.3))
+    assert stats["most_chosen_wrong"] == "additive"
+    assert set(at.dataframe[1].value["learner"]) == {"amy", "=cmd|'/c calc'!A1"}
+    downloads = at.get("download_button")
+    assert [d.proto.label for d in downloads] == ["Download per-question statistics (CSV)",
+                                                  "Download per-learner progress (CSV)"]
+
+
+def test_csv_downloads_quote_formula_like_names(db_url, passcode):
+    from ui.instructor_auth import spreadsheet_safe
+
+    frame = Store(db_url).learner_progress()
+    csv = spreadsheet_safe(frame).to_csv(index=False)
+    assert "'=cmd|" in csv and "\n=cmd" not in csv
+
+
+def test_the_passcode_from_secrets_works_and_unlock_survives_reruns(db_url):
+    at = open_instructor(secrets={"instructor": {"passcode": "from-secrets"}})
+    unlock(at, "from-secrets")
+    at.run()
+    assert not at.exception and shows_results(at)
+    at.button(key="instructor.lock").click().run()
+    assert not at.exception
+    assert at.text_input(key="instructor.passcode") and not shows_results(at)
+
+
+def test_demo_preset_builds_a_link(db_url, passcode):
+    at = unlock(open_instructor(), passcode)
+    at.radio(key="instructor.section").set_value("presets").run(timeout=120)
+    assert not at.exception
+    at.selectbox(key="instructor.preset_page").select("train")
+    at.selectbox(key="instructor.preset_method").select("lora")
+    at.text_area(key="instructor.preset_settings").input("r=4")
+    at.selectbox(key="instructor.preset_task").select("sentiment")
+    at.number_input(key="instructor.preset_steps").set_value(30)
+    at.number_input(key="instructor.preset_seed").set_value(0)
+    at.checkbox(key="instructor.preset_lock").check()
+    next(b for b in at.button if b.label == "Build the link").click().run(timeout=60)
+    assert not at.exception and not at.error
+    assert at.code[0].value == "/train?method=lora&r=4&task=sentiment&steps=30&seed=0&lock=1"
+
+
+def test_demo_preset_rejects_a_bad_setting(db_url, passcode):
+    at = unlock(open_instructor(), passcode)
+    at.radio(key="instructor.section").set_value("presets").run(timeout=120)
+    at.selectbox(key="instructor.preset_method").select("lora")
+    at.text_area(key="instructor.preset_settings").input("r=banana")
+    next(b for b in at.button if b.label == "Build the link").click().run(timeout=60)
+    assert not at.exception
+    assert "not valid" in texts(at.error)
+    assert not at.code
+
+
+def test_bank_exports_are_offered(db_url, passcode):
+    at = unlock(open_instructor(), passcode)
+    at.radio(key="instructor.section").set_value("export").run()
+    assert not at.exception
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert labels == ["Download Moodle XML", "Download GIFT", "Download CSV"]
+
+
+def test_a_database_failure_is_a_message(passcode, monkeypatch):
+    monkeypatch.setenv("ADAPTLAB_DB_URL", "sqlite:////proc/adaptlab-denied/quiz.db")
+    at = unlock(open_instructor(), passcode)
+    assert "cannot be saved or read" in texts(at.error)
+    assert not at.dataframe

@@ -1,0 +1,276 @@
+"""The Quiz page under AppTest: every control type, tries and hints, saved progress, DB failure.
+
+Every test points the store at its own SQLite file (ADAPTLAB_DB_URL), never data/adaptlab.db.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from adaptlab.store import Store
+
+APP = "../../app.py"  # AppTest resolves it relative to this file
+ROOT = Path(__file__).resolve().parents[2]
+LEARNER = "tester"
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    # cache_resource outlives an AppTest: a Store cached for one test's URL must not serve the next.
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'quiz.db'}"
+    monkeypatch.setenv("ADAPTLAB_DB_URL", url)
+    return url
+
+
+def open_quiz(name: str | None = LEARNER) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/quiz.py").run()
+    assert not at.exception
+    if name:
+        at.text_input(key="quiz.name").input(name)
+        submit(at, "Start the quiz")
+    return at
+
+
+def submit(at: AppTest, label_start: str) -> None:
+    button = next(b for b in at.button if b.label.startswith(label_start))
+    button.click().run()
+    assert not at.exception
+
+
+def show_section(at: AppTest, topic: str) -> AppTest:
+    at.selectbox(key="quiz.section").select(topic)
+    at.radio(key="quiz.mode").set_value("all")
+    at.run()
+    assert not at.exception
+    return at
+
+
+def check(at: AppTest, question_id: str) -> None:
+    at.button(key=f"quiz.{question_id}.submit").click().run()
+    assert not at.exception
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def test_name_is_asked_once_and_fills_the_sidebar(db_url):
+    at = open_quiz(name=None)
+    assert "Give a name" in texts(at.info)
+    assert not at.radio  # no questions before a name is given
+    at.text_input(key="quiz.name").input("  Sam   Lee ")
+    submit(at, "Start the quiz")
+    # AppTest leaves sidebar widgets out of its tree after switch_page, so read the state.
+    assert at.session_state["sidebar.display_name"] == "Sam Lee"
+    assert at.session_state["adaptlab.learner"].display_name == "Sam Lee"
+    assert "Sam Lee" in texts(at.caption)
+
+
+def test_single_choice_wrong_then_right(db_url):
+    at = show_section(open_quiz(), "classification")
+    at.radio(key="quiz.cls-lialin-lora.answer").set_value("additive")
+    check(at, "cls-lialin-lora")
+    assert "Not right" in texts(at.error)
+    assert "naive test" in texts(at.markdown)  # the option's feedback names the misconception
+    assert "Hint:" in texts(at.info)
+    assert "Explanation:" not in texts(at.info)  # kept for after the final try
+
+    at.radio(key="quiz.cls-lialin-lora.answer").set_value("reparam")
+    check(at, "cls-lialin-lora")
+    assert "Correct" in texts(at.success)
+    assert "Explanation: Lialin et al." in texts(at.info)
+    assert any(link.label == "See it happen in the lab" for link in at.get("page_link"))
+
+    saved = Store(db_url).attempts(LEARNER)
+    assert [(a.question_id, a.answer, a.correct) for a in saved] == [
+        ("cls-lialin-lora", "additive", False), ("cls-lialin-lora", "reparam", True)]
+
+
+def test_three_wrong_tries_end_the_question(db_url):
+    at = show_section(open_quiz(), "classification")
+    for _ in range(3):
+        at.radio(key="quiz.cls-lialin-lora.answer").set_value("selective")
+        check(at, "cls-lialin-lora")
+    assert "Explanation:" in texts(at.info)
+    assert at.button(key="quiz.cls-lialin-lora.restart")
+    assert len(Store(db_url).attempts(LEARNER)) == 3
+
+
+def test_an_empty_answer_uses_no_try(db_url):
+    at = show_section(open_quiz(), "classification")
+    check(at, "cls-lialin-lora")
+    assert "Choose an answer first" in texts(at.warning)
+    assert Store(db_url).attempts(LEARNER) == []
+
+
+def answer_order(at: AppTest, question_id: str, order: list[str]) -> None:
+    box = at.multiselect(key=f"quiz.{question_id}.answer")
+    for step in order:
+        box.select(step)  # AppTest keeps the order of select() calls, as a click order
+    check(at, question_id)
+
+
+def test_ordering_accepts_zero_grad_first_and_last(db_url):
+    at = show_section(open_quiz(), "training_step")
+    answer_order(at, "ord-step-basic", ["zero", "forward", "loss", "backward", "step"])
+    assert "Correct" in texts(at.success)
+    at.button(key="quiz.ord-step-basic.restart").click().run()
+    answer_order(at, "ord-step-basic", ["forward", "loss", "backward", "step", "zero"])
+    assert "Correct" in texts(at.success)
+    assert [a.correct for a in Store(db_url).attempts(LEARNER)] == [True, True]
+
+
+def test_ordering_needs_every_step(db_url):
+    at = show_section(open_quiz(), "training_step")
+    answer_order(at, "ord-step-basic", ["forward", "loss"])
+    assert "Put all 5 steps in order" in texts(at.warning)
+    assert Store(db_url).attempts(LEARNER) == []
+
+
+def test_matching_gives_partial_credit_per_item(db_url):
+    at = show_section(open_quiz(), "mechanisms")
+    key = {"lora": "lowrank", "prefix": "kvprefix", "prompt": "inputprompt", "bitfit": "bias",
+           "ia3": "rescale", "houlsby": "bottleneck"}
+    wrong = {**key, "lora": "bottleneck"}  # lora confused with an adapter
+    for item, choice in wrong.items():
+        at.selectbox(key=f"quiz.mech-match-core.item.{item}").select(choice)
+    check(at, "mech-match-core")
+    assert "Partly right. Score 83%" in texts(at.warning)
+    for item, choice in key.items():
+        at.selectbox(key=f"quiz.mech-match-core.item.{item}").select(choice)
+    check(at, "mech-match-core")
+    assert "Correct" in texts(at.success)
+
+
+def test_multiple_select_gives_partial_credit_and_names_the_missed_option(db_url):
+    at = show_section(open_quiz(), "freezing")
+    at.checkbox(key="quiz.frz-saves.option.grads").check()
+    check(at, "frz-saves")
+    assert "Partly right. Score 50%" in texts(at.warning)
+    assert "Missed:" in texts(at.markdown)
+
+
+def test_numeric_junk_gets_a_message_not_a_try(db_url):
+    at = show_section(open_quiz(), "counting")
+    at.text_input(key="quiz.cnt-lora-small-r8.answer").input("lots")
+    check(at, "cnt-lora-small-r8")
+    assert "is not a number" in texts(at.warning)
+    assert Store(db_url).attempts(LEARNER) == []
+    at.text_input(key="quiz.cnt-lora-small-r8.answer").input("294,912 parameters")
+    check(at, "cnt-lora-small-r8")
+    assert "Correct" in texts(at.success)
+    assert Store(db_url).attempts(LEARNER)[0].answer == 294912.0
+
+
+def test_one_question_at_a_time_moves_forward(db_url):
+    at = open_quiz()
+    at.selectbox(key="quiz.section").select("freezing").run()
+    assert "Question 1 of" in texts(at.markdown)
+    at.button(key="quiz.next").click().run()
+    assert not at.exception
+    assert "Question 2 of" in texts(at.markdown)
+
+
+def test_progress_and_review_survive_a_restart(db_url):
+    at = show_section(open_quiz(), "classification")
+    at.radio(key="quiz.cls-lialin-lora.answer").set_value("reparam")
+    check(at, "cls-lialin-lora")
+
+    st.cache_resource.clear()  # as after a server restart: a new Store on the same file
+    again = open_quiz()
+    progress, review = again.dataframe[0].value, again.dataframe[1].value
+    row = progress.set_index("topic").loc["classification"]
+    assert (row["questions_attempted"], row["questions_correct"]) == (1, 1)
+    assert review.iloc[0]["your answer"] == "Reparametrization-based"
+    assert review.iloc[0]["result"] == "right"
+
+
+def test_home_shows_the_saved_progress(db_url):
+    at = show_section(open_quiz(), "classification")
+    at.radio(key="quiz.cls-lialin-lora.answer").set_value("reparam")
+    check(at, "cls-lialin-lora")
+    at.switch_page("pages/home.py").run()
+    assert not at.exception
+    assert "Your quiz progress here: 1 of 1 questions answered correctly." in texts(at.caption)
+
+
+def test_a_database_failure_is_shown_and_answers_are_still_graded(monkeypatch):
+    monkeypatch.setenv("ADAPTLAB_DB_URL", "sqlite:////proc/adaptlab-denied/quiz.db")
+    at = show_section(open_quiz(), "classification")
+    assert "cannot be saved" in texts(at.error)
+    at.radio(key="quiz.cls-lialin-lora.answer").set_value("reparam")
+    check(at, "cls-lialin-lora")
+    assert "Correct" in texts(at.success)
+    assert "Progress is unavailable" in texts(at.info)
+
+
+def test_secrets_url_wins_over_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("ADAPTLAB_DB_URL", "sqlite:////proc/adaptlab-denied/quiz.db")
+    url = f"sqlite:///{tmp_path / 'from_secrets.db'}"
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["database"] = {"url": url}
+    at.run().switch_page("pages/quiz.py").run()
+    assert not at.exception
+    at.text_input(key="quiz.name").input(LEARNER)
+    submit(at, "Start the quiz")
+    assert not at.error
+    show_section(at, "classification").radio(key="quiz.cls-lialin-lora.answer").set_value("reparam")
+    check(at, "cls-lialin-lora")
+    assert len(Store(url).attempts(LEARNER)) == 1
+
+
+def test_learner_text_is_shown_as_typed(db_url):
+    at = open_quiz(name="**bold** <b>x</b> [link](http://x.io)")
+    caption = texts(at.caption)
+    assert "\\*\\*bold\\*\\*" in caption and "\\[link\\]" in caption
+
+
+def test_practice_questions_come_from_the_engine(db_url):
+    at = open_quiz()
+    at.selectbox(key="quiz.section").select("practice")
+    at.radio(key="quiz.mode").set_value("all")
+    at.run(timeout=120)
+    at.number_input(key="quiz.seed").set_value(36)  # its draw repeats a question: deduped
+    at.run(timeout=120)
+    assert not at.exception
+    assert "Question 5 of 5" in texts(at.markdown)
+
+
+def test_quiz_page_never_imports_torch(tmp_path):
+    script = textwrap.dedent(f"""
+        import sys
+        from streamlit.testing.v1 import AppTest
+        at = AppTest.from_file({str(ROOT / 'pages' / 'quiz.py')!r}, default_timeout=60).run()
+        at.text_input(key="quiz.name").input("tester")
+        next(b for b in at.button if b.label == "Start the quiz").click().run()
+        at.selectbox(key="quiz.section").select("classification")
+        at.radio(key="quiz.mode").set_value("all").run()
+        at.radio(key="quiz.cls-lialin-lora.answer").set_value("additive")
+        at.button(key="quiz.cls-lialin-lora.submit").click().run()
+        assert not at.exception, at.exception
+        assert "Not right" in at.error[0].value
+        print("torch" in sys.modules)
+    """)
+    env = {**os.environ, "ADAPTLAB_DB_URL": f"sqlite:///{tmp_path / 'quiz.db'}",
+           "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "False"

@@ -1,0 +1,129 @@
+"""Real-browser machinery: a `streamlit run app.py` server, headless Debian Chromium, helpers.
+
+Browsers are never downloaded (`playwright install` is not used): Playwright drives
+/usr/bin/chromium (or $CHROMIUM_PATH). Without it the browser tests skip, unless
+ADAPTLAB_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
+The helpers are plain functions, so benchmarks/page_load.py uses them too.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-dev-shm-usage"]
+VIEWPORT = {"width": 1400, "height": 1000}
+PAGE_TIMEOUT_MS = 90_000  # the first visit to an engine page imports torch: slow on a busy box
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    """Poll /_stcore/health until it answers "ok"; fail early if the server died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with status {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"streamlit did not answer {url}/_stcore/health within {timeout} s")
+
+
+@contextmanager
+def streamlit_server(log_path: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free port; yields its URL once healthy; stops it after."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+               f"--server.port={port}", "--server.address=127.0.0.1",
+               "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
+               "--global.developmentMode=false"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_healthy(url, proc)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def wait_for_run(page, timeout: float = PAGE_TIMEOUT_MS) -> None:
+    """Wait until Streamlit is connected and has finished running the script (its own e2e signals)."""
+    page.wait_for_timeout(150)  # let a just-triggered rerun start before checking it ended
+    page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(
+        state="attached", timeout=timeout)
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        state="attached", timeout=timeout)
+    page.get_by_test_id("stSkeleton").first.wait_for(state="detached", timeout=timeout)
+
+
+def full_page_screenshot(page, path: Path) -> Path:
+    """A PNG of the whole page. Streamlit scrolls inside stMain, so grow the viewport to fit it."""
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 12_000)})
+    page.wait_for_timeout(400)  # plotly redraws for the new size
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(VIEWPORT)
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    reason = f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)"
+    if os.environ.get("ADAPTLAB_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason + "; ADAPTLAB_REQUIRE_BROWSER=1 makes this a failure")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, chromium_path):
+    """pytest-playwright hook: launch Debian's Chromium with flags that work in containers."""
+    return {**browser_type_launch_args, "executable_path": chromium_path, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": VIEWPORT}
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory, chromium_path) -> Iterator[str]:
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with streamlit_server(log_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory) -> Path:
+    """Where the main-path test saves its screenshots: $ADAPTLAB_SCREENSHOTS or a temp folder."""
+    chosen = os.environ.get("ADAPTLAB_SCREENSHOTS")
+    return Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")

@@ -1,0 +1,169 @@
+"""Where a method sits in a GPT-2 block, drawn from the census of the adapted model.
+
+Nothing here knows method names: what trains and what was added is read from a census DataFrame
+(adaptlab.census), so the diagram cannot disagree with the engine. The drawing is a Graphviz DOT
+string (no graphviz package needed: the browser lays it out). Status colours are viz.STATUS_STYLE's
+Okabe-Ito colours, and every node also says its status in words.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from adaptlab.viz import STATUS_STYLE
+
+# The block's path, in order: (census component prefix or None for a parameter-free step, label).
+BLOCK_PATH = (
+    ("ln_1", "ln_1\\nLayerNorm"),
+    ("attn.c_attn", "attn.c_attn\\nQ, K, V projection d→3d"),
+    (None, "attention\\nsoftmax(QKᵀ)V"),
+    ("attn.c_proj", "attn.c_proj\\nd→d"),
+    ("+1", "+"),
+    ("ln_2", "ln_2\\nLayerNorm"),
+    ("mlp.c_fc", "mlp.c_fc\\nd→4d"),
+    (None, "GELU"),
+    ("mlp.c_proj", "mlp.c_proj\\n4d→d"),
+    ("+2", "+"),
+)
+_FONT = 'fontname="Helvetica"'
+
+
+def _node_id(i: int) -> str:
+    return f"n{i}"
+
+
+def _base_status(rows: pd.DataFrame) -> tuple[str, str]:
+    """(status, words) of an existing module from its weight and bias rows."""
+    trains = set(rows.loc[rows["trainable"], "component"].str.rsplit(".", n=1).str[-1])
+    if not trains:
+        return "frozen", "frozen"
+    if trains >= set(rows["component"].str.rsplit(".", n=1).str[-1]):
+        return "trainable", "trains"
+    return "partial", " and ".join(sorted(trains)) + (" trains" if len(trains) == 1 else " train")
+
+
+def _style(status: str) -> str:
+    if status == "partial":  # some of its tensors train: white fill, thick blue border
+        return f'fillcolor="white", color="{STATUS_STYLE["trainable"][0]}", penwidth=3'
+    colour = STATUS_STYLE[status][0]
+    text = "white" if status == "trainable" else "black"  # 5.2:1 on the blue; black on grey/orange
+    extra = ', style="rounded,filled,dashed", penwidth=2' if status == "added" else ""
+    return f'fillcolor="{colour}", fontcolor="{text}"{extra}'
+
+
+def _added_node(block: pd.DataFrame, prefix: str, anchor: str) -> tuple[str, str] | None:
+    """(placement, DOT node) for parameters a method added inside module `prefix`, if any.
+
+    placement: "after" (on the module's output: adapters, output scaling), "before" (on its
+    input: input scaling) or "beside" (a parallel branch added to the weight: LoRA).
+    """
+    added = block[(block["origin"] == "added") & block["component"].str.startswith(prefix + ".")]
+    if added.empty:
+        return None
+    # peft and adaptlab name added tensors after the method: lora_A, ia3_l, adapter.adapter_down
+    kind = added["component"].iloc[0].removeprefix(prefix + ".").split(".")[0].split("_")[0]
+    shape = added["shape"].iloc[0]
+    if kind == "adapter":
+        placement, what = "after", "adapter d→b→d, + skip"
+    elif shape.startswith("1×"):
+        placement, what = "before", f"{kind}: scales the input"
+    elif shape.endswith("×1"):
+        placement, what = "after", f"{kind}: scales the output"
+    else:
+        placement, what = "beside", f"{kind}: update ΔW = B·A"
+    label = f"{what}\\n(new, trains: {int(added['count'].sum()):,})"
+    return placement, f'{anchor}_new [label="{label}", {_style("added")}]'
+
+
+def block_dot(df: pd.DataFrame, n_layer: int, d_model: int) -> str:
+    """A DOT drawing of the last block of the census'd model with its frozen/trainable/added parts.
+
+    Two rows, so it stays readable in a page-wide card: the attention half, then the MLP half.
+    """
+    block = df[df["block"] == n_layer - 1]
+    lines = ["digraph block {", "rankdir=TB; bgcolor=transparent; nodesep=0.3; ranksep=0.45;",
+             f'node [shape=box, style="rounded,filled", {_FONT}, fontsize=11]; edge [{_FONT}, fontsize=9];']
+    lines += _input_nodes(df, n_layer, d_model)
+    rows: list[list[str]] = [["x"], []]
+    for i, (prefix, label) in enumerate(BLOCK_PATH):
+        node, row = _node_id(i), rows[0 if i <= 4 else 1]
+        previous = rows[0][-1] if not rows[1] and row is rows[1] else row[-1]
+        if prefix is None:
+            lines += [f'{node} [label="{label}\\n(no parameters)", fillcolor="white", '
+                      'style="rounded,dashed"]', f"{previous} -> {node}"]
+            row.append(node)
+        elif prefix.startswith("+"):
+            lines += [f'{node} [label="+", shape=circle, fillcolor="white", style=filled]',
+                      f"{previous} -> {node}"]
+            row.append(node)
+        else:
+            module_lines, path = _module(block, prefix, label, node, previous)
+            lines += module_lines
+            row += path
+    plus1, plus2 = _node_id(4), _node_id(9)
+    rows[1].append("out")
+    lines += [f'x -> {plus1} [label="residual", style=dashed]',
+              f'{plus1} -> {plus2} [label="residual", style=dashed]',
+              f"{plus2} -> out", 'out [label="to the next block", shape=plaintext, style=""]']
+    lines += ["{rank=same; " + "; ".join(row) + "}" for row in rows]
+    lines.append(f"x -> {rows[1][0]} [style=invis, weight=20]")  # start the MLP row under x
+    lines += _prefix_nodes(df, n_layer, d_model)
+    return "\n".join(lines + ["}"])
+
+
+def _module(block: pd.DataFrame, prefix: str, label: str, node: str, previous: str
+            ) -> tuple[list[str], list[str]]:
+    """DOT lines for one existing module and anything added to it, and the nodes on the path."""
+    status, words = _base_status(block[(block["origin"] == "base")
+                                       & block["component"].str.startswith(prefix + ".")])
+    lines = [f'{node} [label="{label}\\n({words})", {_style(status)}]']
+    added = _added_node(block, prefix, node)
+    placement = added[0] if added else None
+    if placement:
+        lines.append(added[1])
+    if placement == "before":  # the path goes through the new part first
+        return lines + [f"{previous} -> {node}_new", f"{node}_new -> {node}"], [f"{node}_new", node]
+    if placement == "after":  # the path goes through the new part next
+        return lines + [f"{previous} -> {node}", f"{node} -> {node}_new"], [node, f"{node}_new"]
+    if placement == "beside":  # a parallel branch, drawn above the module
+        lines.append(f'{node}_new -> {node} [label="adds to the weight"]')
+    return lines + [f"{previous} -> {node}"], [node]
+
+
+def _virtual(df: pd.DataFrame) -> pd.DataFrame:
+    return df[df["block"].isna() & (df["origin"] == "added")]
+
+
+def _input_nodes(df: pd.DataFrame, n_layer: int, d_model: int) -> list[str]:
+    virtual = _virtual(df)
+    prefix_width = 2 * n_layer * d_model
+    at_input = virtual[~virtual["shape"].str.endswith(f"×{prefix_width}")]
+    label = f"x: the block's input\\n(block {n_layer - 1} of 0..{n_layer - 1})"
+    lines = [f'x [label="{label}", shape=plaintext, style=""]']
+    if not at_input.empty:
+        m = int(at_input["shape"].iloc[0].split("×")[0])
+        how = "made by a prompt encoder" if len(at_input) > 1 else "learned directly"
+        lines += [f'vt [label="{m} virtual tokens at the input\\n(new, trains; {how})\\n'
+                  f'{int(at_input["count"].sum()):,} parameters", {_style("added")}]',
+                  'vt -> x [label="placed before the tokens,\\nflow up through every block"]']
+    return lines
+
+
+def _prefix_nodes(df: pd.DataFrame, n_layer: int, d_model: int) -> list[str]:
+    """Prefix tuning: learned keys and values for every layer, read by attention."""
+    virtual = _virtual(df)
+    per_layer = virtual[virtual["shape"].str.endswith(f"×{2 * n_layer * d_model}")]
+    if per_layer.empty:
+        return []
+    m = int(per_layer["shape"].iloc[0].split("×")[0])
+    return [f'pk [label="{m} prefix keys and values for this layer\\n(new, trains; one set per layer)", '
+            f'{_style("added")}]', f'pk -> {_node_id(2)} [label="extra K, V"]']
+
+
+def legend_dot() -> str:
+    """Three sample nodes: how frozen, trainable and added look (colour, border and words)."""
+    nodes = [f'f [label="frozen", {_style("frozen")}]', f't [label="trains", {_style("trainable")}]',
+             f'p [label="some tensors train", {_style("partial")}]',
+             f'a [label="new, trains", {_style("added")}]', "f -> t -> p -> a [style=invis]"]
+    return "\n".join(["digraph legend {", "rankdir=LR; bgcolor=transparent; nodesep=0.2;",
+                      f'node [shape=box, style="rounded,filled", {_FONT}, fontsize=11];', *nodes, "}"])

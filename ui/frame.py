@@ -1,0 +1,67 @@
+"""The shared frame around every page: sidebar, projector mode, friendly user errors.
+
+Nothing here imports torch, so pages that do not need the engine (Home, Quiz) load fast.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from adaptlab.errors import UserInputError
+from ui.state import learner, widget_key
+from ui.text import plain
+
+log = logging.getLogger("adaptlab.app")
+
+# A constant: no learner text is ever put through HTML. Streamlit sizes type in rem, so raising
+# the root font size scales text, widgets and charts' labels together for the back of a room.
+PROJECTOR_CSS = """
+<style>
+html { font-size: 22px; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.1rem; }
+</style>
+"""
+
+
+def _save_name() -> None:
+    raw = st.session_state.get(widget_key("sidebar", "display_name"), "")
+    learner().display_name = " ".join(raw.split())[:40]
+
+
+def _save_projector() -> None:
+    learner().projector = bool(st.session_state.get(widget_key("sidebar", "projector"), False))
+
+
+def sidebar() -> None:
+    """What this is, who is learning, and projector mode; shown on every page."""
+    me = learner()
+    with st.sidebar:
+        st.caption("AdaptLab: see how a GPT-2 is adapted to a task, one method at a time. "
+                   "Everything runs on a CPU, offline.")
+        st.text_input(
+            "Your display name", key=widget_key("sidebar", "display_name"), max_chars=40,
+            placeholder="e.g. Sam", on_change=_save_name,
+            help="Used only to keep your quiz progress apart from others'. No password needed; "
+                 "do not enter anything private.",
+        )
+        st.toggle("Projector mode (larger text)", key=widget_key("sidebar", "projector"),
+                  on_change=_save_projector, help="For showing AdaptLab to a room.")
+    if me.projector:
+        st.html(PROJECTOR_CSS)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Show a UserInputError as a message where it happened; the rest of the page still runs.
+
+    Anything else is a bug: it propagates (config.toml hides its details from learners).
+    """
+    try:
+        yield
+    except UserInputError as exc:
+        log.info("user input error: %s", exc)
+        st.error(plain(exc, limit=400), icon=":material/error:")

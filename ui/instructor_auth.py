@@ -1,0 +1,210 @@
+"""The Instructor page's passcode gate, and the small tools behind it (presets, CSV downloads).
+
+Where the passcode comes from, first match wins:
+  1. Streamlit secrets (.streamlit/secrets.toml, kept out of git):  [instructor]  passcode = "..."
+     (a table, not a root key: Streamlit exports root-level secrets as environment variables)
+  2. the environment: ADAPTLAB_INSTRUCTOR_PASSCODE=...
+With neither, the page only says how to set one. The check is hmac.compare_digest; the unlocked
+state lives in this session only and remembers a hash of the passcode it was opened with, so
+changing or removing the passcode locks every open dashboard. Query parameters are never read.
+Limit: no rate limiting of wrong guesses; pick a long passcode (or put a proxy in front).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from ui.state import widget_key
+from ui.text import plain
+
+PAGE = "instructor"
+PASSCODE_ENV = "ADAPTLAB_INSTRUCTOR_PASSCODE"
+HOW_TO_SET = f"""No instructor passcode is configured, so the dashboard stays closed.
+
+Set one in either place, then reload this page:
+
+- `.streamlit/secrets.toml` (keep it out of git):
+
+  ```toml
+  [instructor]
+  passcode = "a long phrase only you know"
+  ```
+
+- or the environment of the server: `{PASSCODE_ENV}="a long phrase only you know" streamlit run app.py`
+"""
+
+
+@dataclass
+class InstructorSession:
+    unlocked_with: str = ""  # sha256 of the passcode that unlocked this session; "" = locked
+    failed_tries: int = 0
+    preset_url: str = ""  # the last demo link built, kept across reruns
+
+
+def instructor_session() -> InstructorSession:
+    return st.session_state.setdefault("adaptlab.instructor", InstructorSession())
+
+
+def configured_passcode() -> str | None:
+    try:
+        section = st.secrets.get("instructor")
+    except FileNotFoundError:  # no secrets file at all
+        section = None
+    if section and section.get("passcode"):
+        return str(section["passcode"])
+    return os.environ.get(PASSCODE_ENV) or None
+
+
+def _fingerprint(passcode: str) -> str:
+    return hashlib.sha256(passcode.encode("utf-8")).hexdigest()
+
+
+def is_unlocked() -> bool:
+    passcode = configured_passcode()
+    opened_with = instructor_session().unlocked_with
+    return bool(passcode and opened_with) and hmac.compare_digest(opened_with,
+                                                                  _fingerprint(passcode))
+
+
+def _try_passcode() -> None:
+    field = widget_key(PAGE, "passcode")
+    given = str(st.session_state.get(field, ""))
+    st.session_state[field] = ""  # never keep the typed passcode in session state
+    passcode, session = configured_passcode(), instructor_session()
+    # Comparing fixed-length digests keeps even the passcode's length out of the timing.
+    if passcode and hmac.compare_digest(_fingerprint(given), _fingerprint(passcode)):
+        session.unlocked_with, session.failed_tries = _fingerprint(passcode), 0
+    else:
+        session.failed_tries += 1
+
+
+def lock() -> None:
+    instructor_session().unlocked_with = ""
+
+
+def passcode_gate() -> bool:
+    """True when this session is unlocked; otherwise shows the form (or how to set a passcode)."""
+    if configured_passcode() is None:
+        st.info(HOW_TO_SET, icon=":material/lock:")
+        return False
+    if is_unlocked():
+        return True
+    with st.form(widget_key(PAGE, "login")):
+        st.text_input("Instructor passcode", type="password", key=widget_key(PAGE, "passcode"))
+        st.form_submit_button("Unlock", on_click=_try_passcode)
+    if instructor_session().failed_tries:
+        st.error("Wrong passcode: the dashboard stays locked.", icon=":material/block:")
+    return False
+
+
+# --- demo presets -----------------------------------------------------------------------------
+
+PRESET_PAGES = ("parameters", "train", "methods", "compare", "diagnose")
+
+
+def parse_settings(text: str) -> dict[str, str]:
+    """'r=4; lora_alpha=16' (or one per line) -> {"r": "4", "lora_alpha": "16"}; ValueError."""
+    pairs = [p.strip() for line in text.splitlines() for p in line.split(";") if p.strip()]
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip().isidentifier() or not value.strip():
+            raise ValueError(f"'{pair}' is not NAME=VALUE: write e.g. r=4 (one per line or "
+                             "separated by ;)")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def preset_url(page: str, params: Mapping[str, object], base: str = "") -> str:
+    """`base` + /page?params, leaving out unset (None or empty) values, in the given order."""
+    kept = {k: v for k, v in params.items() if v not in (None, "")}
+    query = urlencode(kept, safe=",")
+    return f"{base.rstrip('/')}/{page}" + (f"?{query}" if query else "")
+
+
+def app_origin() -> str:
+    """scheme://host:port of this app as the browser sees it; "" when unknown (AppTest)."""
+    parts = urlsplit(st.context.url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# --- downloads --------------------------------------------------------------------------------
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Learner-typed text starting with = + - @ would run as a formula in Excel: quote it."""
+    def quote(value: object) -> object:
+        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
+        return value
+
+    text = [c for c in frame.columns
+            if pd.api.types.is_object_dtype(frame[c]) or pd.api.types.is_string_dtype(frame[c])]
+    return frame.assign(**{c: frame[c].map(quote) for c in text})
+
+
+def demo_preset_form() -> None:
+    """A form that builds a link opening a page with model, method, settings, task and seed set.
+
+    Parameters (read by each page through ui/query.py): model, method, the method's own
+    settings by name (r=4, lora_alpha=16, k=2, ...), task, steps, seed, and lock=1 (show the
+    learners' controls locked). Model, method and settings are checked here exactly as the
+    pages check them; imports are lazy because the method registry pulls in torch.
+    """
+    from adaptlab.data import list_tasks
+    from adaptlab.methods import method_names
+    from adaptlab.models import MODEL_SPECS
+    from ui.query import parse_prefill
+
+    def unset(label: str):
+        return lambda value: value or f"(page default {label})"
+
+    with st.form(widget_key(PAGE, "preset")):
+        page = st.selectbox("Page to open", PRESET_PAGES, key=widget_key(PAGE, "preset_page"))
+        model = st.selectbox("Model", ["", *MODEL_SPECS], format_func=unset("model"),
+                             key=widget_key(PAGE, "preset_model"))
+        method = st.selectbox("Method", ["", *method_names()], format_func=unset("method"),
+                              key=widget_key(PAGE, "preset_method"))
+        settings_text = st.text_area("Method settings", key=widget_key(PAGE, "preset_settings"),
+                                     placeholder="r=4\nlora_alpha=16",
+                                     help="One NAME=VALUE per line (or separated by ;), named "
+                                          "as on the page, e.g. r, lora_alpha, k, bottleneck.")
+        task = st.selectbox("Task (Train page)", ["", *(t.name for t in list_tasks())],
+                            format_func=unset("task"), key=widget_key(PAGE, "preset_task"))
+        steps_col, seed_col = st.columns(2)
+        steps = steps_col.number_input("Steps (Train page)", min_value=1, max_value=1000,
+                                       value=None, step=1, key=widget_key(PAGE, "preset_steps"))
+        seed = seed_col.number_input("Seed", min_value=0, max_value=1_000_000, value=None,
+                                     step=1, key=widget_key(PAGE, "preset_seed"))
+        locked = st.checkbox("Lock the learners' controls (lock=1)",
+                             key=widget_key(PAGE, "preset_lock"))
+        submitted = st.form_submit_button("Build the link")
+    session = instructor_session()
+    if submitted:
+        try:
+            settings = parse_settings(settings_text)
+            if settings and not method:
+                raise ValueError("Choose a method: settings belong to a method.")
+        except ValueError as exc:
+            st.error(plain(exc, limit=300), icon=":material/error:")
+            return
+        chosen = {k: v for k, v in {"model": model, "method": method}.items() if v}
+        check = parse_prefill(chosen | settings, method or method_names()[0])
+        for problem in check.problems:
+            st.error(plain(problem, limit=300), icon=":material/error:")
+        if check.problems:
+            return
+        params = {"model": model, "method": method, **settings, "task": task,
+                  "steps": steps, "seed": seed, "lock": 1 if locked else None}
+        session.preset_url = preset_url(page, params, app_origin())
+    if session.preset_url:
+        st.code(session.preset_url, language=None)
+        st.link_button("Open this preset in a new tab", session.preset_url,
+                       icon=":material/open_in_new:")

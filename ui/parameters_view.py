@@ -1,0 +1,165 @@
+"""The pieces of the Parameters page: pickers, counts, the formula check, memory, comparison.
+
+Each function renders one section from a cached ParameterReport (ui.resources); the page file
+only arranges them. The Train and Compare pages can reuse the pickers and `metric_cards`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from adaptlab.errors import UserInputError
+from adaptlab.memory import MemoryBreakdown, human_bytes
+from adaptlab.methods import REGISTRY, MethodSpec, get_method
+from adaptlab.models import MODEL_SPECS
+from adaptlab.viz import block_bars, memory_bars, param_map
+from ui.resources import ParameterReport, memory, model_config, parameter_report, settings_key
+from ui.state import widget_key
+from ui.text import plain
+
+
+def model_note(name: str) -> str:
+    spec = MODEL_SPECS[name]
+    if spec.needs_download:
+        return "Structure only: built without weights, nothing to download."
+    return "The bundled model: the one you train in AdaptLab."
+
+
+def model_picker(page: str, default: str = "mini") -> str:
+    key = widget_key(page, "model")
+    st.session_state.setdefault(key, default)
+    name = st.selectbox("Model", list(MODEL_SPECS), format_func=lambda n: MODEL_SPECS[n].title,
+                        key=key, help="Counts need only each model's shape: the GPT-2 sizes are "
+                                      "built without weights, so nothing is downloaded.")
+    st.caption(model_note(name))
+    return name
+
+
+def method_picker(page: str, default: str, label: str = "Method", suffix: str = "method") -> MethodSpec:
+    key = widget_key(page, suffix)
+    st.session_state.setdefault(key, default)
+    name = st.selectbox(label, list(REGISTRY), format_func=lambda n: REGISTRY[n].title, key=key,
+                        help="Every adaptation method AdaptLab implements; see the Methods page "
+                             "for how each works.", persist_state="page")
+    return get_method(name)
+
+
+def report_or_error(model: str, spec: MethodSpec, values: dict[str, Any]) -> ParameterReport | None:
+    """The cached report, or None after showing the problem right here, beside the controls."""
+    try:
+        return parameter_report(model, spec.name, settings_key(values))
+    except UserInputError as exc:
+        st.error(plain(exc, limit=400), icon=":material/error:")
+        return None
+
+
+def percent(pct: float) -> str:
+    return f"{pct:.4g}%"
+
+
+def metric_cards(totals: dict[str, Any]) -> None:
+    """Four counts in a 2×2 grid: wide enough for GPT-2 XL's ten-digit numbers."""
+    total, trainable = totals["total_params"], totals["trainable_params"]
+    top, bottom = st.columns(2), st.columns(2)
+    top[0].metric("Trainable", f"{trainable:,}", delta=f"{percent(totals['trainable_pct'])} of total",
+                  delta_color="off", delta_arrow="off", border=True,
+                  help="Parameters that get a gradient and an optimizer update.")
+    top[1].metric("Total parameters", f"{total:,}", border=True,
+                  help="Every parameter tensor once; GPT-2's lm_head shares its tensor with wte.")
+    bottom[0].metric("Frozen", f"{totals['frozen_params']:,}", border=True,
+                     help="Used in the forward pass but never updated.")
+    bottom[1].metric("Added (new)", f"{totals['added_params']:,}", border=True,
+                     help="Parameters GPT-2 did not have (adapters, LoRA matrices, virtual "
+                          "tokens). They all train.")
+
+
+def formula_check(report: ParameterReport) -> None:
+    """The closed form next to the measured count, with a word, not only a colour, for the result."""
+    f, measured = report.formula, report.totals["trainable_params"]
+    with st.container(border=True):
+        st.markdown("**Explain the number**")
+        st.markdown(f"`{f.symbolic}` = `{f.substituted}` = **{f.value:,}**")
+        if f.value == measured:
+            st.success(f"✓ Matches the measured trainable count ({measured:,}).")
+        else:
+            st.error(f"✗ Differs from the measured trainable count ({measured:,}) by "
+                     f"{measured - f.value:+,}.")
+        if f.convention:
+            st.caption(f"Convention: {f.convention}. d = hidden size, L = blocks, V = vocabulary, "
+                       "P = positions.")
+
+
+def structure_charts(report: ParameterReport, model: str, spec: MethodSpec, key: str) -> None:
+    counts = report.frame["status"].value_counts()
+    st.markdown("**Every parameter tensor of the model**: one marker each; hover for its name, "
+                "shape and size.")
+    st.plotly_chart(
+        param_map(report.frame), key=f"{key}.map", config={"displaylogo": False},
+        alt=f"Map of the {len(report.frame)} parameter tensors of {MODEL_SPECS[model].title} with "
+            f"{spec.title}: {counts.get('frozen', 0)} frozen, {counts.get('trainable', 0)} trainable, "
+            f"{counts.get('added', 0)} added.")
+    log_axis = st.toggle("Logarithmic axis, bars side by side", value=True, key=f"{key}.log",
+                         help="On: each status gets its own bar on a log axis, so a small "
+                              "trainable part stays visible next to a large frozen one. Off: "
+                              "bars stacked to each block's total.")
+    st.plotly_chart(block_bars(report.blocks, log_scale=log_axis), key=f"{key}.bars",
+                    config={"displaylogo": False},
+                    alt="Bar chart of parameter counts per place in the model (embeddings, each "
+                        "block, final LayerNorm), split into frozen, trainable and added.")
+
+
+def memory_inputs(page: str, model: str) -> tuple[int, int] | None:
+    """Batch size and sequence length; None after a message if the sequence is too long."""
+    left, right = st.columns(2)
+    # persist_state: the memory and compare views share these inputs, and only one view renders.
+    batch = left.number_input("Batch size (sequences)", 1, 512, 8, key=widget_key(page, "batch"),
+                              help="How many sequences one training step processes.",
+                              persist_state="page")
+    seq = right.number_input("Sequence length (tokens)", 1, 1024, 64, key=widget_key(page, "seq"),
+                             help="Tokens per sequence; activations grow with it (attention "
+                                  "scores with its square).", persist_state="page")
+    limit = model_config(model).n_positions
+    if seq > limit:
+        st.error(f"Sequence length {seq} is longer than this model's context: use 1 to {limit}.",
+                 icon=":material/error:")
+        return None
+    return int(batch), int(seq)
+
+
+def memory_table(breakdowns: dict[str, MemoryBreakdown]) -> pd.DataFrame:
+    """Rows: weights, gradients, AdamW state, activations, total; one column per setup."""
+    first = next(iter(breakdowns.values()))
+    table = pd.DataFrame({"item": [r["item"] for r in first.as_rows()] + ["total"]})
+    for label, b in breakdowns.items():
+        table[label] = [human_bytes(r["bytes"]) for r in b.as_rows()] + [human_bytes(b.total)]
+    if len(breakdowns) == 1:
+        table["why"] = [r["why"] for r in first.as_rows()] + ["fp32 estimate for one training step"]
+    return table
+
+
+def memory_section(report: ParameterReport, model: str, spec: MethodSpec, shape: tuple[int, int]) -> None:
+    mem = memory(report, model, *shape)
+    # st.table, not st.dataframe: five rows read better as text, and text grows in projector mode.
+    st.table(memory_table({spec.title: mem}).set_index("item"))
+    st.plotly_chart(memory_bars({spec.title: mem}), key="parameters.memory.bars",
+                    config={"displaylogo": False},
+                    alt=f"Stacked bar of training memory for {spec.title}: "
+                        f"total {human_bytes(mem.total)}.")
+
+
+def compare_table(rows: dict[str, tuple[ParameterReport, MemoryBreakdown]]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "method": label, "trainable": f"{r.totals['trainable_params']:,}",
+        "trainable %": percent(r.totals["trainable_pct"]), "added": f"{r.totals['added_params']:,}",
+        "total": f"{r.totals['total_params']:,}", "training memory": human_bytes(m.total),
+    } for label, (r, m) in rows.items()]).set_index("method")
+
+
+def comparison(rows: dict[str, tuple[ParameterReport, MemoryBreakdown]]) -> None:
+    st.table(compare_table(rows))
+    st.plotly_chart(memory_bars({k: m for k, (_, m) in rows.items()}), key="parameters.compare.bars",
+                    config={"displaylogo": False},
+                    alt="Stacked bars of training memory for the two methods side by side.")

@@ -1,0 +1,107 @@
+"""Links that open a page set up: `/parameters?model=gpt2&method=lora&r=4`.
+
+Query parameters are untrusted text. Each one is checked against the model list, the method
+registry and the method's own setting ranges; a bad one is dropped with a warning that names it
+and the valid values (shown as plain text, never as HTML or markdown), and the page goes on
+with its defaults. Good values fill the widgets once per link (see ui.state.LinkPrefill).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from adaptlab.errors import UserInputError
+from adaptlab.methods import REGISTRY, get_method, settings_of
+from adaptlab.methods.base import check_setting, parse_value
+from adaptlab.models import MODEL_SPECS
+from ui.settings_form import setting_key
+from ui.state import link_prefill, widget_key
+from ui.text import plain
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What a link asks for, already validated; `problems` says what was ignored and why."""
+
+    model: str | None = None
+    method: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= 40 else value[:39] + "…"
+
+
+def parse_prefill(params: Mapping[str, str], default_method: str) -> Prefill:
+    """Validate `params` (model, method and that method's settings) without any Streamlit call."""
+    problems: list[str] = []
+    model = params.get("model")
+    if model is not None and model not in MODEL_SPECS:
+        problems.append(f"model={_short(model)!r} is not a model here: choose one of "
+                        f"{', '.join(MODEL_SPECS)}.")
+        model = None
+    method = params.get("method")
+    if method is not None and method not in REGISTRY:
+        problems.append(f"method={_short(method)!r} is not a method here: choose one of "
+                        f"{', '.join(REGISTRY)}.")
+        method = None
+    spec = get_method(method or default_method)
+    infos = {info.name: info for info in settings_of(spec.config_cls)}
+    settings: dict[str, Any] = {}
+    for key, raw in params.items():
+        if key in ("model", "method"):
+            continue
+        if key not in infos:
+            valid = ", ".join(infos) or "none"
+            problems.append(f"{_short(key)!r} is not a setting of {spec.name}: its settings are {valid}.")
+            continue
+        try:
+            value = parse_value(infos[key], raw)
+            check_setting(infos[key], value)
+        except UserInputError as exc:
+            problems.append(f"{exc}.")
+            continue
+        settings[key] = value
+    return Prefill(model, method, settings, tuple(problems))
+
+
+def prefill_widgets(page: str, default_method: str) -> Prefill:
+    """Read this page's link, warn about bad parts, and fill the widgets once per link.
+
+    Call it before the widgets are created: Streamlit lets a widget's value be set through
+    session state only before the widget exists in this run.
+    """
+    params = st.query_params.to_dict()
+    prefill = parse_prefill(params, default_method)
+    for problem in prefill.problems:
+        st.warning(f"Ignored part of the link: {plain(problem, limit=300)}", icon=":material/link_off:")
+    signature = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+    memory = link_prefill()
+    if params and memory.applied.get(page) != signature:
+        memory.applied[page] = signature
+        _seed(page, prefill, default_method)
+    return prefill
+
+
+def _seed(page: str, prefill: Prefill, default_method: str) -> None:
+    if prefill.model:
+        st.session_state[widget_key(page, "model")] = prefill.model
+    if prefill.method:
+        st.session_state[widget_key(page, "method")] = prefill.method
+    method = prefill.method or default_method
+    for name, value in prefill.settings.items():
+        st.session_state[setting_key(page, method, name)] = list(value) if isinstance(value, tuple) else value
+
+
+def link_for(model: str, method: str, settings: Mapping[str, Any], defaults: Mapping[str, Any]) -> str:
+    """The query string that reopens this setup (only settings that differ from the defaults)."""
+    parts = [f"model={model}", f"method={method}"]
+    for name, value in settings.items():
+        if value != defaults.get(name):
+            parts.append(f"{name}={','.join(value) if isinstance(value, tuple | list) else value}")
+    return "?" + "&".join(parts)

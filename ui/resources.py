@@ -1,0 +1,62 @@
+"""Cached engine results shared by every session.
+
+Census results are DataFrames (cheap to copy), so they go in `st.cache_data`, keyed by model,
+method and the settings as a sorted tuple of (name, value) pairs. Models never go in
+`cache_data` (it would pickle them on every call); the meta-device skeletons that census builds
+on are cached by the engine itself (`adaptlab.models.skeleton_template`) and never mutated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from adaptlab.census import adapted_skeleton, census, explain, per_block, totals
+from adaptlab.memory import MemoryBreakdown, memory_breakdown
+from adaptlab.methods import Formula
+from adaptlab.models import gpt2_config
+
+SettingsKey = tuple[tuple[str, Any], ...]
+
+
+def settings_key(settings: Mapping[str, Any]) -> SettingsKey:
+    """Settings as a hashable, order-independent cache key (lists become tuples)."""
+    return tuple(sorted((k, tuple(v) if isinstance(v, list | tuple) else v)
+                        for k, v in settings.items()))
+
+
+@dataclass(frozen=True)
+class ParameterReport:
+    """Everything the Parameters page shows about one (model, method, settings)."""
+
+    frame: pd.DataFrame  # census: one row per parameter tensor
+    totals: dict[str, Any]  # total/trainable/frozen/added counts, trainable_pct
+    blocks: pd.DataFrame  # per_block(): counts per place in the model and status
+    formula: Formula  # the closed form that predicts the trainable count
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def census_frame(model: str, method: str, settings: SettingsKey) -> pd.DataFrame:
+    # A UserInputError (k deeper than the model, bottleneck wider than d) propagates and is
+    # not cached, so the page can show it beside the control.
+    return census(adapted_skeleton(model, method, dict(settings)))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def parameter_report(model: str, method: str, settings: SettingsKey) -> ParameterReport:
+    frame = census_frame(model, method, settings)
+    return ParameterReport(frame, totals(frame), per_block(frame), explain(model, method, dict(settings)))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def model_config(model: str):
+    return gpt2_config(model)
+
+
+def memory(report: ParameterReport, model: str, batch: int, seq: int) -> MemoryBreakdown:
+    """Memory for training this setup at `batch` sequences of `seq` tokens (fast: no cache)."""
+    return memory_breakdown(report.frame, model_config(model), batch, seq)

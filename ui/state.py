@@ -1,0 +1,44 @@
+"""Session state as a few typed objects behind accessor functions.
+
+Rules (STYLE.md 11): each object lives under one `adaptlab.*` key, created with `setdefault`, so
+a page never invents loose keys; widget keys are built with `widget_key(page, name)` and so carry
+the page prefix ("parameters.method"), which keeps two pages' widgets from colliding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+
+@dataclass
+class Learner:
+    """Who is using this tab, and how they want to see it."""
+
+    display_name: str = ""  # free text, never a password; shown only as plain text
+    projector: bool = False  # larger type for a room
+
+
+@dataclass
+class LinkPrefill:
+    """Which link (query string) a page has already copied into its widgets.
+
+    A link fills the widgets once; after that the learner's own changes win, until a
+    different link is opened.
+    """
+
+    applied: dict[str, str] = field(default_factory=dict)  # page -> query signature
+
+
+def learner() -> Learner:
+    return st.session_state.setdefault("adaptlab.learner", Learner())
+
+
+def link_prefill() -> LinkPrefill:
+    return st.session_state.setdefault("adaptlab.link_prefill", LinkPrefill())
+
+
+def widget_key(page: str, *parts: str) -> str:
+    """A page-prefixed widget key: widget_key("parameters", "lora", "r") -> "parameters.lora.r"."""
+    return ".".join((page, *parts))
