@@ -38,12 +38,6 @@ def virtual_positions(model: nn.Module) -> int:
     return config.num_virtual_tokens
 
 
-def context_taken(model: nn.Module) -> int:
-    """Context positions a method uses before the input: its virtual tokens (prefix included)."""
-    config = getattr(model, "active_peft_config", None)
-    return config.num_virtual_tokens if config is not None and config.is_prompt_learning else 0
-
-
 def labelled_logits(model: nn.Module, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
     """(logits, targets) at the labelled positions only: (N, V) and (N,), N = scored tokens."""
     targets = batch["labels"][:, 1:]  # (B, T-1): position t predicts token t+1 (unshifted labels)

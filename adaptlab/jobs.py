@@ -211,9 +211,13 @@ class JobRegistry:
               settings: Mapping[str, Any] | None = None, *, owner: str | None = None,
               task: str | None = None, examples: Any = None, **overrides: Any) -> TrainingJob:
         """Validate at once (UserInputError), then run in the background; returns the job."""
+        from adaptlab.models import gpt2_config
+
+        known = self._bases.get(model)  # a model not loaded yet is checked by its config alone
+        context = (known[0].config if known else gpt2_config(model)).n_positions
+        plan = plan_run(model, method, settings, context=context, task=task, examples=examples,
+                        **overrides)
         base, tokenizer = self.base(model)
-        plan = plan_run(model, method, settings, context=base.config.n_positions, task=task,
-                        examples=examples, **overrides)
         with self._lock:
             for job in self._jobs.values():
                 if owner is not None and job.owner == owner and not job.done:

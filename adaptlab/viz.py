@@ -96,3 +96,75 @@ def memory_bars(breakdowns: dict[str, MemoryBreakdown]) -> go.Figure:
     fig.update_layout(barmode="stack", height=340, yaxis_title="MB (fp32)",
                       legend={"orientation": "h", "y": 1.12}, margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
+
+
+# ---------------------------------------------------------------- training runs
+
+TRAIN_COLOUR, EVAL_COLOUR = "#0072B2", "#D55E00"  # Okabe-Ito blue and vermillion
+_RUN_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+_RUN_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+_FIGURE_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+
+
+def loss_chart(train: pd.DataFrame, evals: pd.DataFrame, total_steps: int | None = None) -> go.Figure:
+    """Training loss per step (line, circles) and held-out loss points (diamonds), both vs step.
+
+    `train` and `evals` have columns step, loss; missing losses (a stopped step) are left out,
+    never drawn as a number. `total_steps` fixes the x axis so a live chart grows into it.
+    """
+    train, evals = train.dropna(subset=["loss"]), evals.dropna(subset=["loss"])
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=train["step"].tolist(), y=train["loss"].tolist(), mode="lines+markers",
+                             name="training loss (this step's batch)",
+                             line={"color": TRAIN_COLOUR}, marker={"size": 5, "symbol": "circle"},
+                             hovertemplate="step %{x}: training loss %{y:.4f}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=evals["step"].tolist(), y=evals["loss"].tolist(), mode="markers+lines",
+                             name="held-out loss (examples never trained on)",
+                             line={"color": EVAL_COLOUR, "dash": "dash"},
+                             marker={"size": 11, "symbol": "diamond"},
+                             hovertemplate="step %{x}: held-out loss %{y:.4f}<extra></extra>"))
+    if total_steps:
+        fig.update_xaxes(range=[-0.5, total_steps + 0.5])
+    fig.update_layout(height=360, xaxis_title="step", yaxis_title="loss (cross-entropy)",
+                      legend={"orientation": "h", "y": 1.14}, margin=_FIGURE_MARGIN,
+                      showlegend=True)
+    return fig
+
+
+def grad_norm_bars(norms: pd.DataFrame) -> go.Figure:
+    """Gradient norm per module group (columns group, norm); frozen groups (norm NaN) say so.
+
+    A frozen group gets no bar, only the words "none (frozen)" where its bar would be.
+    """
+    frozen = norms["norm"].isna()
+    fig = go.Figure(go.Bar(
+        y=norms["group"].tolist(), x=norms["norm"].fillna(0.0).tolist(), orientation="h",
+        marker={"color": TRAIN_COLOUR}, text=[("none (frozen)" if f else f"{v:.3g}")
+                                              for f, v in zip(frozen, norms["norm"], strict=True)],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(norms["group"])), title=None,
+                     automargin=True)
+    fig.update_layout(height=max(220, 26 * len(norms) + 80), xaxis_title="gradient norm (before clipping)",
+                      margin={"l": 120, "r": 90, "t": 20, "b": 10})
+    return fig
+
+
+def run_overlay(losses: pd.DataFrame) -> go.Figure:
+    """Several runs' training losses on one chart (columns run, step, loss, note).
+
+    Each run has its own colour and dash pattern; `note` (e.g. "seed 0 · data sentiment")
+    goes into the legend and the hover, so runs that share seed and data can be told.
+    """
+    fig = go.Figure()
+    for i, (run, part) in enumerate(losses.dropna(subset=["loss"]).groupby("run", sort=False)):
+        note = part["note"].iloc[0]
+        fig.add_trace(go.Scatter(
+            x=part["step"].tolist(), y=part["loss"].tolist(), mode="lines+markers",
+            name=f"{run} ({note})",
+            line={"color": _RUN_COLOURS[i % len(_RUN_COLOURS)], "dash": _RUN_DASHES[i % len(_RUN_DASHES)]},
+            marker={"size": 4},
+            hovertemplate=f"{run}<br>{note}<br>step %{{x}}: loss %{{y:.4f}}<extra></extra>"))
+    fig.update_layout(height=400, xaxis_title="step", yaxis_title="training loss", showlegend=True,
+                      legend={"orientation": "h", "y": -0.2, "yanchor": "top"}, margin=_FIGURE_MARGIN)
+    return fig

@@ -166,6 +166,7 @@ def bf16_check(base, method: str, steps: int = 12) -> dict:
     batches = make_batches(base.config.vocab_size, 8, 64)
     result = {}
     for name, dtype in (("fp32", None), ("bf16", torch.bfloat16)):
+        torch.manual_seed(0)  # the same LoRA init for both
         model = get_method(method).apply(base)
         stream = train_steps(model, itertools.cycle(batches), TrainConfig(steps=steps, lr=1e-3,
                                                                           eval_every=0))
@@ -176,7 +177,8 @@ def bf16_check(base, method: str, steps: int = 12) -> dict:
     drift = max(abs(a - b) for a, b in zip(result["fp32"]["losses"], result["bf16"]["losses"],
                                            strict=True))
     return {"method": method, "fp32_ms": result["fp32"]["ms"], "bf16_ms": result["bf16"]["ms"],
-            "max_loss_difference": round(drift, 4)}
+            "max_loss_difference": round(drift, 4),
+            "fp32_losses": result["fp32"]["losses"], "bf16_losses": result["bf16"]["losses"]}
 
 
 def gpt2_small(rounds: int) -> dict:

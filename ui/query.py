@@ -8,7 +8,7 @@ with its defaults. Good values fill the widgets once per link (see ui.state.Link
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,8 +37,13 @@ def _short(value: str) -> str:
     return value if len(value) <= 40 else value[:39] + "…"
 
 
-def parse_prefill(params: Mapping[str, str], default_method: str) -> Prefill:
-    """Validate `params` (model, method and that method's settings) without any Streamlit call."""
+def parse_prefill(params: Mapping[str, str], default_method: str,
+                  page_keys: Collection[str] = ()) -> Prefill:
+    """Validate `params` (model, method and that method's settings) without any Streamlit call.
+
+    `page_keys` are parameters the page reads itself (Train: task, steps, seed, lock): skipped
+    here, neither settings nor problems.
+    """
     problems: list[str] = []
     model = params.get("model")
     if model is not None and model not in MODEL_SPECS:
@@ -54,7 +59,7 @@ def parse_prefill(params: Mapping[str, str], default_method: str) -> Prefill:
     infos = {info.name: info for info in settings_of(spec.config_cls)}
     settings: dict[str, Any] = {}
     for key, raw in params.items():
-        if key in ("model", "method"):
+        if key in ("model", "method") or key in page_keys:
             continue
         if key not in infos:
             valid = ", ".join(infos) or "none"
@@ -70,14 +75,14 @@ def parse_prefill(params: Mapping[str, str], default_method: str) -> Prefill:
     return Prefill(model, method, settings, tuple(problems))
 
 
-def prefill_widgets(page: str, default_method: str) -> Prefill:
+def prefill_widgets(page: str, default_method: str, page_keys: Collection[str] = ()) -> Prefill:
     """Read this page's link, warn about bad parts, and fill the widgets once per link.
 
     Call it before the widgets are created: Streamlit lets a widget's value be set through
     session state only before the widget exists in this run.
     """
     params = st.query_params.to_dict()
-    prefill = parse_prefill(params, default_method)
+    prefill = parse_prefill(params, default_method, page_keys)
     for problem in prefill.problems:
         st.warning(f"Ignored part of the link: {plain(problem, limit=300)}", icon=":material/link_off:")
     signature = "&".join(f"{k}={v}" for k, v in sorted(params.items()))

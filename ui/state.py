@@ -7,6 +7,7 @@ the page prefix ("parameters.method"), which keeps two pages' widgets from colli
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -31,12 +32,28 @@ class LinkPrefill:
     applied: dict[str, str] = field(default_factory=dict)  # page -> query signature
 
 
+@dataclass
+class TrainingRuns:
+    """This session's identity in the shared job registry (ui.jobs) and each page's current job.
+
+    The runs themselves live in the registry, not here: a worker thread cannot reach session
+    state, and the history must outlive page switches.
+    """
+
+    owner: str = field(default_factory=lambda: uuid.uuid4().hex)
+    current: dict[str, str] = field(default_factory=dict)  # page -> job id
+
+
 def learner() -> Learner:
     return st.session_state.setdefault("adaptlab.learner", Learner())
 
 
 def link_prefill() -> LinkPrefill:
     return st.session_state.setdefault("adaptlab.link_prefill", LinkPrefill())
+
+
+def training_runs() -> TrainingRuns:
+    return st.session_state.setdefault("adaptlab.training_runs", TrainingRuns())
 
 
 def widget_key(page: str, *parts: str) -> str:

@@ -1,0 +1,66 @@
+"""Diagnose: a broken run, really trained; find the cause, apply the fix, rerun and compare.
+
+Every curve comes from the engine training the bundled model (adaptlab.diagnosis); the page only
+picks a scenario, shows the runs and grades the learner's diagnosis (ui/diagnose_view.py).
+"""
+
+import streamlit as st
+
+from adaptlab.diagnosis import BY_ID, SCENARIOS
+from ui import diagnose_view as view
+from ui.state import widget_key
+
+PAGE = view.PAGE
+st.title("Diagnose a broken run")
+st.caption("Each scenario is a real training run of the bundled mini GPT-2 that goes wrong. "
+           "Run it, read the curves and the facts, pick the most likely cause, then apply the "
+           "fix and rerun to see whether it worked.")
+
+scenario_id = st.selectbox(
+    "Scenario", [s.id for s in SCENARIOS], key=widget_key(PAGE, "scenario"),
+    format_func=lambda sid: f"{SCENARIOS.index(BY_ID[sid]) + 1}. {BY_ID[sid].title}",
+    persist_state="session", help="Each one breaks a run in a different way.")
+scenario = BY_ID[scenario_id]
+runs = view.diagnose_state().of(scenario.id)
+
+st.subheader("What you see")
+st.markdown(scenario.symptom)
+st.caption(f"Broken run's settings: {scenario.broken.describe()}; batch "
+           f"{scenario.broken.batch_size}, max_length {scenario.broken.max_length}, seed "
+           f"{scenario.broken.seed}.")
+label = "Run it again" if runs.broken else "Run the broken run"
+if st.button(label, key=widget_key(PAGE, "run"), icon=":material/play_arrow:", type="primary",
+             help="Trains the bundled model for real; takes a few seconds."):
+    outcome = view.run_inline(scenario.broken, "Broken run")
+    if outcome is not None:
+        runs.broken, runs.fixed = outcome, None
+if runs.broken is None:
+    st.info("Run the broken run to see its loss curves and facts.", icon=":material/play_arrow:")
+    st.stop()
+
+view.charts({"broken": runs.broken}, key=widget_key(PAGE, scenario.id, "broken"))
+view.facts(runs.broken)
+
+st.subheader("Your diagnosis")
+options = {o.key: o.text for o in scenario.options}
+with st.form(widget_key(PAGE, "form", scenario.id)):
+    choice = st.radio("What is the most likely cause?", view.option_order(scenario),
+                      format_func=options.get, index=None,
+                      key=widget_key(PAGE, "answer", scenario.id))
+    if st.form_submit_button("Check my diagnosis", icon=":material/fact_check:"):
+        runs.answer = view.grade(scenario, choice) or runs.answer
+if runs.answer is not None:
+    view.show_answer(runs.answer)
+
+st.subheader("Apply the fix")
+if runs.answer is None:
+    st.caption("Check a diagnosis first; then you can apply the fix and rerun.")
+    st.stop()
+st.caption(f"Fixed run's settings: {scenario.fixed.describe()}.")
+if st.button("Apply the fix and rerun", key=widget_key(PAGE, "fix"), icon=":material/build:",
+             help="Trains the fixed run for real and draws it over the broken one."):
+    runs.fixed = view.run_inline(scenario.fixed, "Fixed run")
+if runs.fixed is not None:
+    view.charts({"broken": runs.broken, "fixed": runs.fixed},
+                key=widget_key(PAGE, scenario.id, "overlay"))
+    view.verdict(scenario, runs.broken, runs.fixed)

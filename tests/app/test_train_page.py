@@ -1,0 +1,124 @@
+"""AppTest of the Train page: pick a method, change a setting, train, stop, upload, links.
+
+Fragments do not tick in AppTest (STREAMLIT.md, gotcha 3), so each test waits for the job
+through the registry (`job.join`) and reruns the page, which draws the job's state on every
+normal run. Runs are kept tiny (batch 2 × 32 tokens) so a run takes seconds on 2 cores.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tests.app.conftest import texts
+
+PAGE = "pages/train.py"
+JOB_TIMEOUT = 120
+
+
+def registry():
+    from ui.jobs import job_registry
+
+    return job_registry()
+
+
+def small_run(at, steps: int) -> None:
+    at.number_input(key="train.steps").set_value(steps)
+    at.number_input(key="train.batch_size").set_value(2)
+    at.number_input(key="train.max_length").set_value(32)
+
+
+def loss_chart_points(at, job_id: str) -> int:
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(f"train.{job_id}.loss")
+                 or f"train.{job_id}.loss" in c.proto.id)
+    return len(json.loads(chart.proto.spec)["data"][0]["y"])
+
+
+def test_train_three_steps_then_stop_a_longer_run_and_compare_both(open_page):
+    at = open_page(PAGE)
+    at.selectbox(key="train.method").select("lora").run()
+    at.number_input(key="train.lora.r").set_value(4)
+    small_run(at, 3)
+    at.button(key="train.start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    (job,) = registry().jobs()
+    assert job.plan.method_config.r == 4 and job.plan.config.steps == 3
+    assert job.join(JOB_TIMEOUT), job.status
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert loss_chart_points(at, job.id) == 3
+    successes = texts(at.success)
+    assert "Finished 3 steps" in successes and "Frozen weights unchanged" in successes
+    events = at.dataframe[0].value["event"].tolist()
+    assert events[:3] == ["batch", "forward", "loss"] and events[-1] == "zero grad"
+    assert at.get("download_button")
+
+    small_run(at, 500)  # long enough to still be running when Stop is pressed
+    at.button(key="train.start").click().run()
+    longer = registry().jobs()[-1]
+    assert longer.id != job.id and not longer.done
+    at.button(key=f"train.{longer.id}.stop").click().run()
+    assert longer.join(JOB_TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert longer.status == "cancelled" and len(longer.steps) < 500
+    assert "Stopped" in texts(at.warning)
+
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["run 1: lora", "run 2: lora"]
+    assert table.loc["settings", "run 1: lora"].startswith("r=4")
+    assert table.loc["how it ended", "run 2: lora"] == "stopped by the learner"
+
+
+def test_a_broken_upload_names_the_line_and_the_page_keeps_working(open_page):
+    at = open_page(PAGE)
+    at.radio(key="train.source").set_value("upload").run()
+    broken = b'{"prompt": "Review: fine.\\nSentiment:", "completion": " positive"}\nnot json at all\n'
+    at.file_uploader(key="train.upload").set_value(("mine.jsonl", broken, "application/jsonl")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "line 2" in texts(at.error)
+    assert at.button(key="train.start").disabled
+    at.radio(key="train.source").set_value("bundled").run()  # the page still works
+    assert not at.exception and not at.button(key="train.start").disabled
+
+
+def test_a_link_prefills_method_task_steps_and_seed(open_page):
+    at = open_page(PAGE, {"method": "lora", "r": "4", "task": "sentiment", "steps": "30", "seed": "7"})
+    assert not at.warning, texts(at.warning)
+    assert at.selectbox(key="train.method").value == "lora"
+    assert at.number_input(key="train.lora.r").value == 4
+    assert at.selectbox(key="train.task").value == "sentiment"
+    assert at.number_input(key="train.steps").value == 30
+    assert at.number_input(key="train.seed").value == 7
+    assert not at.selectbox(key="train.method").disabled
+
+
+def test_lock_shows_the_controls_disabled(open_page):
+    at = open_page(PAGE, {"method": "ia3", "task": "style", "lock": "1"})
+    assert at.selectbox(key="train.method").disabled and at.selectbox(key="train.task").disabled
+    assert at.number_input(key="train.steps").disabled
+    assert "locked" in texts(at.info)
+
+
+def test_junk_query_params_warn_and_never_crash(open_page):
+    at = open_page(PAGE, {"method": "<b>x</b>", "task": "../../etc/passwd", "steps": "9999",
+                          "seed": "abc", "lock": "maybe", "bogus": "1"})
+    assert not at.exception, [e.value for e in at.exception]
+    warnings = texts(at.warning)
+    for name in ("method", "task", "steps", "seed", "lock", "bogus"):
+        assert name in warnings, name
+    assert not at.button(key="train.start").disabled
+
+
+def test_a_diverging_run_explains_why_it_stopped(open_page):
+    at = open_page(PAGE)
+    small_run(at, 20)
+    at.number_input(key="train.lr.lora").set_value(10.0)  # far too high for LoRA (suggested 2e-3)
+    at.button(key="train.start").click().run()
+    (job,) = registry().jobs()
+    assert job.join(JOB_TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert job.status == "stopped" and len(job.steps) < 20
+    assert "stopped early" in texts(at.error) and "learning rate" in texts(at.error)

@@ -1,0 +1,88 @@
+"""Every diagnosis scenario, really trained on the bundled model: the broken run shows its
+symptom, the fixed run fixes it, and the learner's diagnosis is graded with named misconceptions.
+
+Runs are shared through one module-scoped cache (several scenarios' fixes are the same healthy
+LoRA run), so the whole file trains 8 short runs: about 25 s on one CPU thread.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from adaptlab.diagnosis import (
+    BY_ID,
+    REFUSED,
+    SCENARIOS,
+    Outcome,
+    Recipe,
+    check_diagnosis,
+    masked_mean_cross_entropy,
+    run,
+)
+from adaptlab.errors import UserInputError
+from adaptlab.models import BUNDLED_DIR, load_model, load_tokenizer
+
+needs_model = pytest.mark.skipif(not (BUNDLED_DIR / "config.json").exists(),
+                                 reason="the bundled model is missing")
+
+
+@pytest.fixture(scope="module")
+def runner():
+    torch.set_num_threads(1)  # as in the app: one thread per run
+    base, tokenizer = load_model("mini"), load_tokenizer("mini")
+    before = {name: p.clone() for name, p in base.named_parameters()}
+    cache: dict[Recipe, Outcome] = {}
+
+    def _run(recipe: Recipe) -> Outcome:
+        if recipe not in cache:
+            cache[recipe] = run(recipe, base, tokenizer)
+        return cache[recipe]
+
+    yield _run
+    # The shared base is only ever read: every run trained its own copy.
+    assert all(torch.equal(p, before[name]) for name, p in base.named_parameters())
+
+
+@needs_model
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_broken_run_shows_its_symptom_and_the_fix_works(runner, scenario):
+    broken, fixed = runner(scenario.broken), runner(scenario.fixed)
+    assert scenario.shows_symptom(broken), broken
+    assert scenario.fix_works(broken, fixed), (broken.eval_points, fixed.eval_points)
+    assert not scenario.shows_symptom(fixed)
+    assert fixed.stopped_reason is None and len(fixed.steps) == scenario.fixed.steps
+    assert all(v is None or math.isfinite(v) for v in broken.losses + fixed.losses)  # never NaN
+
+
+@needs_model
+def test_the_engine_explains_each_stop(runner):
+    frozen = runner(BY_ID["all-frozen"].broken)
+    assert frozen.trainable_params == 0 and frozen.stopped_reason.startswith(REFUSED)
+    masked = runner(BY_ID["labels-masked"].broken)
+    assert "-100" in masked.stopped_reason and "NaN" in masked.stopped_reason
+    high = runner(BY_ID["lr-too-high"].broken)
+    assert "diverged" in high.stopped_reason and high.eval_after is None
+
+
+def test_pytorch_mean_cross_entropy_of_a_fully_masked_batch_is_nan():
+    assert math.isnan(masked_mean_cross_entropy())  # why "loss 0" is the wrong answer
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_grading_one_right_answer_and_misconceptions_named(scenario):
+    results = [check_diagnosis(scenario.id, o.key) for o in scenario.options]
+    assert [correct for correct, _ in results].count(True) == 1
+    assert len({o.key for o in scenario.options}) == len(scenario.options) >= 4
+    for correct, feedback in results:
+        assert feedback and (correct or len(feedback) > 40)  # wrong answers say why
+    assert scenario.change and scenario.symptom
+
+
+def test_bad_choice_or_scenario_is_a_user_error():
+    with pytest.raises(UserInputError, match="not an option"):
+        check_diagnosis("lr-too-low", "nope")
+    with pytest.raises(UserInputError, match="unknown scenario"):
+        check_diagnosis("nope", "lr")

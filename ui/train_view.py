@@ -1,0 +1,373 @@
+"""The pieces of the Train page: data, method and training controls, the live run, its results.
+
+Training runs as a background job (ui.jobs); nothing here waits for it. `live_run()` is a
+fragment that polls the job every POLL_SECONDS while it runs, and it is also drawn on every
+normal rerun, so the page shows the job's state even where fragments do not tick (AppTest) and
+when the learner comes back from another page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from adaptlab.data import DataError, Example, list_tasks, parse_jsonl
+from adaptlab.errors import UserInputError
+from adaptlab.methods import REGISTRY, MethodSpec, get_method, settings_of
+from adaptlab.methods.base import SettingInfo, check_setting, parse_value
+from adaptlab.training import CANCELLED, SUGGESTED_LR, TrainConfig
+from ui.settings_form import seed_defaults, setting_key
+from ui.state import link_prefill, widget_key
+from ui.text import plain
+
+POLL_SECONDS = 1.0
+PAGE_KEYS = ("task", "steps", "seed", "lock")  # read here, not by ui.query
+BUNDLED, UPLOAD = "bundled", "upload"
+DEFAULT_TASK = "sentiment"  # the one the suggested learning rates were tuned on
+# Shorter than the engine's defaults: a first run should finish in seconds on a laptop.
+START_VALUES = {"steps": 30, "batch_size": 8, "max_length": 64, "seed": 0, "schedule": "constant"}
+_TRAIN_INFOS = {info.name: info for info in settings_of(TrainConfig)}
+
+
+# ---------------------------------------------------------------- the link: task, steps, seed, lock
+
+@dataclass(frozen=True)
+class RunLink:
+    """What a link asks of the Train page beyond model/method/settings; already validated."""
+
+    task: str | None = None
+    steps: int | None = None
+    seed: int | None = None
+    locked: bool = False
+    problems: tuple[str, ...] = ()
+
+
+def parse_run_link(params: Mapping[str, str]) -> RunLink:
+    """Validate task, steps, seed and lock from a query string (no Streamlit calls)."""
+    problems: list[str] = []
+    task = params.get("task")
+    names = [t.name for t in list_tasks()]
+    if task is not None and task not in names:
+        problems.append(f"task={task[:40]!r} is not a bundled task: choose one of {', '.join(names)}.")
+        task = None
+    numbers: dict[str, int | None] = {}
+    for name in ("steps", "seed"):
+        numbers[name] = None
+        if name in params:
+            try:
+                value = parse_value(_TRAIN_INFOS[name], params[name])
+                check_setting(_TRAIN_INFOS[name], value)
+                numbers[name] = value
+            except UserInputError as exc:
+                problems.append(f"{exc}.")
+    lock = params.get("lock")
+    if lock not in (None, "0", "1"):
+        problems.append(f"lock={lock[:40]!r}: use lock=1 to lock the controls, or leave it out.")
+    return RunLink(task, numbers["steps"], numbers["seed"], lock == "1", tuple(problems))
+
+
+def apply_run_link(page: str) -> RunLink:
+    """Warn about bad parts of the link; fill task/steps/seed once per link (like ui.query)."""
+    params = st.query_params.to_dict()
+    link = parse_run_link(params)
+    for problem in link.problems:
+        st.warning(f"Ignored part of the link: {plain(problem, limit=300)}", icon=":material/link_off:")
+    signature = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+    memory, slot = link_prefill(), f"{page}.run"
+    if params and memory.applied.get(slot) != signature:
+        memory.applied[slot] = signature
+        if link.task:
+            st.session_state[widget_key(page, "source")] = BUNDLED
+            st.session_state[widget_key(page, "task")] = link.task
+        for name in ("steps", "seed"):
+            if getattr(link, name) is not None:
+                st.session_state[widget_key(page, name)] = getattr(link, name)
+    if link.locked:
+        st.info("Your instructor set up this run: the method, task and settings are locked. "
+                "Press Train to run it.", icon=":material/lock:")
+    return link
+
+
+# ---------------------------------------------------------------- controls
+
+def data_picker(page: str, locked: bool) -> tuple[str | None, list[Example] | None]:
+    """(task name, None) for a bundled task, (None, examples) for a valid upload, else (None, None)."""
+    source = st.radio("Training data", [BUNDLED, UPLOAD], horizontal=True, disabled=locked,
+                      format_func={BUNDLED: "A bundled task", UPLOAD: "Your own JSONL file"}.get,
+                      key=widget_key(page, "source"), persist_state="session")
+    if source == BUNDLED:
+        tasks = {t.name: t for t in list_tasks()}
+        st.session_state.setdefault(widget_key(page, "task"),
+                                    DEFAULT_TASK if DEFAULT_TASK in tasks else next(iter(tasks)))
+        name = st.selectbox("Task", list(tasks), format_func=lambda n: tasks[n].title,
+                            key=widget_key(page, "task"), disabled=locked, persist_state="session",
+                            help="Small prompt → completion tasks bundled with AdaptLab.")
+        st.caption(tasks[name].summary)
+        return name, None
+    upload = st.file_uploader("Your JSONL file", type=["jsonl"], key=widget_key(page, "upload"),
+                              help='One JSON object per line: {"prompt": "...", "completion": '
+                                   '"...", "split": "train" or "validation" (optional)}.')
+    if upload is None:
+        st.caption("Choose a .jsonl file to train on your own examples.")
+        return None, None
+    try:
+        examples = parse_jsonl(upload.getvalue(), source=upload.name)
+    except DataError as exc:
+        # Each line of the message names a line and field of the file; keep them apart.
+        st.error("  \n".join(plain(line, limit=300) for line in str(exc).splitlines()),
+                 icon=":material/error:")
+        return None, None
+    st.caption(f"{len(examples)} examples read from {plain(upload.name)}.")
+    return None, examples
+
+
+def method_picker(page: str, default: str, locked: bool) -> MethodSpec:
+    key = widget_key(page, "method")
+    st.session_state.setdefault(key, default)
+    name = st.selectbox("Method", list(REGISTRY), format_func=lambda n: REGISTRY[n].title, key=key,
+                        disabled=locked, persist_state="session",
+                        help="How the model is adapted; see the Methods page for each one.")
+    return get_method(name)
+
+
+def locked_settings(page: str, spec: MethodSpec) -> dict[str, Any]:
+    """The method's settings as read-only fields (instructor demo); values from session state."""
+    seed_defaults(page, spec)
+    values = {}
+    for info in settings_of(spec.config_cls):
+        value = st.session_state[setting_key(page, spec.name, info.name)]
+        values[info.name] = tuple(value) if isinstance(value, list) else value
+        shown = ", ".join(value) if isinstance(value, list | tuple) else str(value)
+        st.text_input(info.name, value=shown, disabled=True, help=info.help,
+                      key=widget_key(page, "locked", spec.name, info.name))
+    return values
+
+
+def _number(page: str, name: str, label: str, default: Any, info: SettingInfo | None = None,
+            **kwargs: Any) -> Any:
+    info = info or _TRAIN_INFOS[name]
+    key = widget_key(page, name)
+    st.session_state.setdefault(key, default)
+    kind = int if info.kind is int else float
+    return st.number_input(label, min_value=kind(info.min), max_value=kind(info.max), key=key,
+                           help=info.help, persist_state="session", **kwargs)
+
+
+def training_settings(page: str, spec: MethodSpec, locked: bool) -> dict[str, Any]:
+    """Steps, learning rate, batch size, sequence length, seed and schedule, with help text."""
+    suggested = SUGGESTED_LR.get(spec.family, 1e-3)
+    left, right = st.columns(2)
+    with left:
+        steps = _number(page, "steps", "Steps", START_VALUES["steps"], step=1, disabled=locked)
+        batch = _number(page, "batch_size", "Batch size", START_VALUES["batch_size"], step=1)
+        seed = _number(page, "seed", "Seed", START_VALUES["seed"], step=1, disabled=locked)
+    with right:
+        # One learning rate per method: each family starts from its own suggested rate.
+        lr = _number(page, f"lr.{spec.name}", "Learning rate", suggested, _TRAIN_INFOS["lr"],
+                     format="%.1e", step=suggested / 2)
+        length = _number(page, "max_length", "Max length (tokens)", START_VALUES["max_length"],
+                         step=8)
+        schedule_key = widget_key(page, "schedule")
+        st.session_state.setdefault(schedule_key, START_VALUES["schedule"])
+        schedule = st.selectbox("Schedule", list(_TRAIN_INFOS["schedule"].choices), key=schedule_key,
+                                help=_TRAIN_INFOS["schedule"].help, persist_state="session")
+    st.caption(f"Suggested learning rate for {spec.title}: {suggested:g} (PEFT methods need a "
+               "higher rate than full fine-tuning).")
+    return {"steps": int(steps), "batch_size": int(batch), "seed": int(seed), "lr": float(lr),
+            "max_length": int(length), "schedule": schedule}
+
+
+# ---------------------------------------------------------------- the live run
+
+STATUS_WORDS = {"queued": "Waiting", "waiting": "Waiting", "running": "Running", "done": "Finished",
+                "stopped": "Stopped early", "cancelled": "Stopped", "failed": "Failed"}
+
+
+def status_line(snapshot: dict[str, Any]) -> str:
+    word = STATUS_WORDS.get(snapshot["status"], snapshot["status"])
+    message = snapshot["message"]
+    if message.lower() in word.lower():
+        said = word
+    elif message.lower().startswith(word.lower()):  # "stopped by the learner"
+        said = message[:1].upper() + message[1:]
+    else:
+        said = f"{word}: {message}"
+    return f"{said} · step {snapshot['step']} of {snapshot['steps']}"
+
+
+def chart_frames(job) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(train losses per step, held-out points); after the run, with the before/after points."""
+    steps = list(job.steps)
+    train = pd.DataFrame({"step": [s.step for s in steps], "loss": [s.loss for s in steps]},
+                         dtype="float64")
+    points = job.result.eval_points if job.result else [(s.step, s.eval_loss) for s in steps
+                                                        if s.eval_loss is not None]
+    evals = pd.DataFrame(points, columns=["step", "loss"], dtype="float64")
+    return train, evals
+
+
+def loss_figure(job):
+    from adaptlab.viz import loss_chart
+
+    train, evals = chart_frames(job)
+    return loss_chart(train, evals, total_steps=job.plan.config.steps)
+
+
+def live_run(job, key: str) -> None:
+    """Progress, status, the loss chart and Stop; a polling fragment while the job runs."""
+    was_running = not job.done
+
+    @st.fragment(run_every=POLL_SECONDS if was_running else None)
+    def poll() -> None:
+        snapshot = job.snapshot()
+        st.progress(snapshot["step"] / max(1, snapshot["steps"]), text=status_line(snapshot))
+        train_points = snapshot["step"]
+        st.plotly_chart(loss_figure(job), key=f"{key}.loss", config={"displaylogo": False},
+                        alt=f"Loss chart: {train_points} training-loss points so far, one per "
+                            "step, and held-out loss points.")
+        if not job.done:
+            st.button("Stop", key=f"{key}.stop", icon=":material/stop_circle:",
+                      on_click=job.cancel, help="Stop after the current step.")
+        elif was_running:
+            st.rerun()  # the run just ended: redraw the whole page with its results, stop polling
+
+    poll()
+
+
+# ---------------------------------------------------------------- after the run
+
+def outcome(job) -> None:
+    """How the run ended, in words: finished, stopped by the learner, diverged, or failed."""
+    result = job.result
+    if job.status == "failed":
+        st.error(f"The run failed: {plain(job.error or job.message, limit=600)}", icon=":material/error:")
+    elif job.status == "cancelled":
+        st.warning(f"Stopped: {CANCELLED} after {len(job.steps)} steps. Press Train to run again.",
+                   icon=":material/stop_circle:")
+    elif result is not None and result.stopped_reason:
+        st.error(f"The run stopped early. {plain(result.stopped_reason, limit=800)}",
+                 icon=":material/warning:")
+    elif result is not None:
+        st.success(f"Finished {len(job.steps)} steps.", icon=":material/check_circle:")
+
+
+def _ms(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds * 1000:.1f} ms"
+
+
+def _loss(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4f}"
+
+
+def before_after(result) -> None:
+    """Held-out loss and exact-match accuracy, before and after training."""
+    after = result.after
+    loss_delta = (after.loss - result.before.loss
+                  if after and after.loss is not None and result.before.loss is not None else None)
+    top, bottom = st.columns(2), st.columns(2)  # 2×2: four across truncate the labels
+    cols = [*top, *bottom]
+    cols[0].metric("Held-out loss before", _loss(result.before.loss), border=True,
+                   help=f"Cross-entropy on the {result.eval_split} examples, never trained on.")
+    cols[1].metric("Held-out loss after", _loss(after.loss if after else None), border=True,
+                   delta=None if loss_delta is None else f"{loss_delta:+.4f}", delta_color="inverse",
+                   help="Lower is better: the model puts more probability on the right answers.")
+    cols[2].metric("Accuracy before", f"{result.before.accuracy:.0%}", border=True,
+                   help="Greedy answers that match the expected completion exactly.")
+    cols[3].metric("Accuracy after", f"{after.accuracy:.0%}" if after else "–", border=True,
+                   delta=(f"{(after.accuracy - result.before.accuracy) * 100:+.0f} points"
+                          if after else None))
+
+
+def frozen_proof(result) -> None:
+    """The proof line, in words: frozen weights are bitwise the base model's."""
+    frozen = result.total_params - result.trainable_params
+    if frozen == 0 and result.frozen_unchanged:
+        st.info("Nothing was frozen: this method trains every weight, so there is nothing to "
+                "prove unchanged.", icon=":material/info:")
+    elif result.frozen_unchanged:
+        st.success(f"✓ Frozen weights unchanged: all {frozen:,} frozen parameters are bitwise "
+                   "identical to the base model's and got no gradient.", icon=":material/lock:")
+    else:
+        st.error("✗ Frozen weights changed: some parameter that should be frozen differs from the "
+                 "base model. This is a bug; please report it.", icon=":material/error:")
+
+
+def anatomy_table(step) -> pd.DataFrame:
+    return pd.DataFrame({"#": range(1, len(step.events) + 1),
+                         "event": [e.name for e in step.events],
+                         "time": [_ms(e.seconds) for e in step.events],
+                         "what happened": [e.detail for e in step.events]}).set_index("#")
+
+
+def grad_norm_frame(step) -> pd.DataFrame:
+    return pd.DataFrame({"group": list(step.grad_norms),
+                         "norm": [float("nan") if v is None else v for v in step.grad_norms.values()]})
+
+
+def step_anatomy(job) -> None:
+    """The latest step: its events in order with timings, and the gradient norm per module group."""
+    from adaptlab.viz import grad_norm_bars
+
+    if not job.steps:
+        return
+    step = job.steps[-1]
+    st.subheader(f"Anatomy of the last step (step {step.step})")
+    st.caption(f"The events of one optimizer step, in the order they ran: {_ms(step.seconds)} "
+               "in all.")
+    st.dataframe(anatomy_table(step), width="stretch",
+                 column_config={"what happened": st.column_config.TextColumn(width="large")})
+    with st.container():
+        frame = grad_norm_frame(step)
+        st.caption("Gradient norm per module group. A frozen group gets no gradient at all: "
+                   "its row says none (frozen).")
+        frozen = int(frame["norm"].isna().sum())
+        st.plotly_chart(grad_norm_bars(frame), key=f"train.norms.{job.id}",
+                        config={"displaylogo": False},
+                        alt=f"Gradient norms of {len(frame)} module groups; {frozen} are frozen "
+                            "and have none.")
+
+
+def generations(result) -> None:
+    """Greedy continuations of a few held-out prompts, before and after (shown as plain text)."""
+    after = result.after.samples if result.after else [None] * len(result.before.samples)
+    table = pd.DataFrame({"prompt": result.sample_prompts, "before training": result.before.samples,
+                          "after training": after})
+    st.subheader("What the model writes, before and after")
+    # st.dataframe shows cells as literal text: model output and uploads never become markup.
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={name: st.column_config.TextColumn(width="medium")
+                                for name in table.columns})
+
+
+def downloads(job) -> None:
+    from adaptlab.export import export_zip
+
+    result = job.result
+    if result.model is None:
+        st.caption("This run's weights were released to save memory (only your newest runs keep "
+                   "them). Train again to download.")
+        return
+    st.download_button("Download the trained weights and reproduce.py (zip)",
+                       data=lambda: export_zip(result), file_name=f"adaptlab-{job.plan.method}-"
+                       f"{job.id}.zip", mime="application/zip", icon=":material/download:",
+                       key=f"train.download.{job.id}", on_click="ignore",
+                       help="Trained (or added) tensors as safetensors, the data, run.json and a "
+                            "short script that trains the run again with plain transformers + peft.")
+
+
+def results(job) -> None:
+    """Everything after the run: outcome, before/after, proof, anatomy, samples, download."""
+    outcome(job)
+    result = job.result
+    if result is None:
+        return
+    if result.after is not None:
+        before_after(result)
+    frozen_proof(result)
+    step_anatomy(job)
+    generations(result)
+    downloads(job)
