@@ -1,4 +1,6 @@
-"""The loss on labelled tokens, held-out evaluation, greedy completions, and why a run stopped.
+"""What is measured about a model and a run: the loss on labelled tokens, held-out evaluation,
+greedy completions, gradient norms per module group, the proof that frozen weights did not move,
+why a run stopped, and the run's report (`TrainingResult`).
 
 Logits are computed only where a label is (transformers' boolean `logits_to_keep`): on a small
 GPT-2 the vocabulary projection is a large share of the compute, and the prompt's positions carry
@@ -10,6 +12,7 @@ states are m positions longer; prefix tuning adds keys and values, not positions
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +25,10 @@ from adaptlab.data import IGNORE_INDEX, EncodedExample, Example, collate, encode
 
 if TYPE_CHECKING:
     from adaptlab.training import RunPlan, StepResult
+
+# peft 0.21's prefix tuning passes `past_key_values`, which transformers 5 renamed; nothing a
+# learner can act on.
+warnings.filterwarnings("ignore", message=".*past_key_values.*deprecated", category=FutureWarning)
 
 MAX_EVAL_EXAMPLES = 64  # bounds evaluation to a few seconds on the bundled model
 EVAL_BATCH = 32

@@ -3,8 +3,10 @@
 A page starts a job and polls it; the job's thread makes no UI calls. The gate lets at most
 `slots` runs compute at once (default: the number of cores), in arrival order, each with one torch
 thread: on 2 cores that halves the median wait of a class against letting 30 runs oversubscribe
-the CPU (../shared/STREAMLIT.md, "Concurrency and scale"). A run that holds a slot for more than
-`slice_seconds` while others wait goes to the back of the queue, so every learner makes progress.
+the CPU (../shared/STREAMLIT.md, "Concurrency and scale"). A short run keeps its slot to the end
+(first come, first done: the median wait halves against round robin); a long run that has held a
+slot for more than `slice_seconds` while others wait goes to the back of the queue, so a 500-step
+run cannot starve a class.
 Each job trains its own deep copy of the cached base model, which is only ever read.
 """
 
@@ -77,10 +79,14 @@ class ComputeGate:
 
 
 class TrainingJob:
-    """One run in a background thread: its status, its step history and its final result."""
+    """One run in a background thread: its status, its step history and its final result.
+
+    status: queued -> waiting (for a slot) -> running (message: evaluating / training) -> done,
+    stopped (diverged: message says why), cancelled or failed (error holds the message).
+    """
 
     def __init__(self, plan: RunPlan, base: nn.Module, tokenizer: Any, gate: ComputeGate,
-                 owner: str | None = None, slice_seconds: float = 2.0) -> None:
+                 owner: str | None = None, slice_seconds: float = 10.0) -> None:
         self.id, self.plan, self.owner = uuid.uuid4().hex[:12], plan, owner
         self.status, self.message = "queued", "waiting for a free slot"
         self.steps: list[StepResult] = []  # the whole history; stays after the job ends

@@ -8,7 +8,9 @@ via `labels=`, plain `loss.backward()`. Engine and bare steps alternate in round
 from other processes hits both alike; the JSON reports the load average seen.
 Batches: 8 x 64 random tokens, the last 16 of each row labelled (prompt masked, as in SFT).
 
-Run: python benchmarks/train_speed.py [--threads N] [--rounds R]
+Run: python benchmarks/train_speed.py [--threads N] [--rounds R] [--class-size 30]
+The classroom run needs the bundled model (it trains on the sentiment task) and sets one torch
+thread per run, as the app does.
 """
 
 import argparse
@@ -193,10 +195,34 @@ def gpt2_small(rounds: int) -> dict:
             "ratio": round(t["engine"] / t["bare"], 2), "budget_s": 0.4}
 
 
+def classroom(size: int) -> dict:
+    """`size` learners start a 20-step LoRA run on the sentiment task at the same moment."""
+    from adaptlab.jobs import ComputeGate, JobRegistry
+
+    registry = JobRegistry(gate=ComputeGate())  # slots = cores, one torch thread per run
+    settings = {"steps": 20, "eval_every": 0}
+    solo = registry.start("mini", "lora", settings, task="sentiment")
+    solo.join()
+    alone = solo.finished - solo.created
+    start = time.time()
+    jobs = [registry.start("mini", "lora", {**settings, "seed": i}, task="sentiment",
+                           owner=str(i)) for i in range(size)]
+    for job in jobs:
+        job.join()
+    done = sorted(job.finished - start for job in jobs)
+    ideal = size * alone / registry.gate.slots
+    return {"learners": size, "slots": registry.gate.slots, "one_run_alone_s": round(alone, 2),
+            "first_done_s": round(done[0], 1), "median_done_s": round(statistics.median(done), 1),
+            "last_done_s": round(done[-1], 1), "pure_compute_s": round(ideal, 1),
+            "last_over_pure_compute": round(done[-1] / ideal, 2), "budget_ratio": 1.3,
+            "all_done": all(job.status == "done" for job in jobs)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--class-size", type=int, default=30, help="0 skips the classroom run")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     info = machine()
@@ -218,6 +244,8 @@ def main() -> None:
         or info["amx_bf16"] else "skipped: no bf16 matrix instructions",
         "gpt2_small": gpt2_small(max(2, args.rounds - 1)),
     }
+    if args.class_size:
+        report["classroom"] = classroom(args.class_size)
     report["machine"]["load_average_end"] = os.getloadavg()
     print(json.dumps(report, indent=2))
 

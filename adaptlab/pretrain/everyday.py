@@ -33,9 +33,12 @@ class EverydayWriter(Clauses):
         if r < 0.25:
             who = self.pick(["I", "we", "you", "I", "we"])
             return who, Actor(who, who)
-        if r < 0.45:
+        if r < 0.4:
             name = self.pick(W.BOYS + W.GIRLS)
             return name, Actor(name, "he" if name in W.BOYS else "she")
+        if r < 0.45:  # family words used as names
+            name = self.pick(["Grandpa", "Grandma", "Mom", "Dad", "Mommy", "Daddy"])
+            return name, Actor(name, "he" if name in ("Grandpa", "Dad", "Daddy") else "she")
         if r < 0.65:
             rel = self.pick(W.FAMILY + ["friend", "teacher", "neighbor"])
             owner = self.pick(["my", "my", "our", "your", f"{self.pick(W.GIRLS)}'s"])
@@ -45,7 +48,9 @@ class EverydayWriter(Clauses):
             person = self.pick(G.PEOPLE)
             gender = "she" if person in SHE else "he" if person in HE else self.pick(["he", "she"])
             adj = self.pick(["", "", "old ", "young ", "kind ", "little ", "tall "])
-            return f"the {adj}{G.text(person)}", Actor(person, gender)
+            where = self.pick(["", "", "", " in the shop", " on the corner", " next door",
+                               " from the farm", f" with the {self.pick(W.COLORS)} hat"])
+            return f"the {adj}{G.text(person)}{where}", Actor(person, gender)
         if r < 0.9:
             animal = self.pick(G.ALL_ANIMALS)
             return f"the {G.text(animal)}", Actor(animal, "it")
@@ -59,7 +64,9 @@ class EverydayWriter(Clauses):
         r = self.rng.random()
         if r < 0.12:
             extra = f" with {self.thing_np()}" if self.rng.random() < 0.3 else ""
-            return f"{who} {have} {self.np(self.pick(G.OBJECTS), [W.ADJ_SIZE, W.COLORS], det='a')}{extra}"
+            owned = self.pick([self.np(self.pick(G.OBJECTS), [W.ADJ_SIZE, W.COLORS], det="a"),
+                               self.food_np(), self.animal_np()])
+            return f"{who} {have} {owned}{extra}"
         if r < 0.2:
             return f"{who} {G.be(tense, a.form)} {self.pick(['very ', 'so ', ''])}{self.pick(W.ADJ_FEEL)}"
         if r < 0.27:
@@ -101,6 +108,8 @@ class EverydayWriter(Clauses):
     def frame2(self, who: str, a: Actor, tense: str) -> str:
         """More shapes: meals, own places, paths, stories told, games with someone."""
         r = self.rng.random()
+        if r < 0.1:
+            return self.own_things(who, a, tense)
         if r < 0.15:
             verb = G.conjugate(self.pick(["have", "eat", "want", "cook"]), tense, a.form)
             return f"{who} {verb} {self.food_np()} for {self.pick(MEALS)}"
@@ -122,6 +131,17 @@ class EverydayWriter(Clauses):
             verb = G.conjugate(self.pick(["go", "walk", "run", "come"]), tense, a.form)
             return f"{who} {verb} {self.pick(['to school', 'to bed', 'home', 'to work', 'to the shop'])}"
         return self.clause(who, a, tense)
+
+    def own_things(self, who: str, a: Actor, tense: str) -> str:
+        """'Ben put on his coat.', 'She washed her hands.': a verb and something of one's own."""
+        verb, things = self.pick([
+            ("put on", W.CLOTHES), ("take off", W.CLOTHES), ("lose", W.CLOTHES + ["keys", "book"]),
+            ("find", W.CLOTHES + ["keys", "ball"]), ("wash", W.BODY_PLURAL), ("hurt", W.BODY),
+            ("raise", ["hand", "arm"]), ("hold", ["breath", "nose", "hand"]), ("brush", ["teeth", "hair"]),
+        ])
+        head, _, particle = verb.partition(" ")
+        group = G.conjugate(head, tense, a.form)
+        return f"{who} {group}{' ' + particle if particle else ''} {a.poss} {self.pick(things)}"
 
     def quality(self, tense: str) -> str:
         """'The moon was bright.': things, not people, being something."""
@@ -165,7 +185,10 @@ class EverydayWriter(Clauses):
         elif r < 0.3:
             s = f"{self.pick(when)}, {s}"
         r = 1.0 if s.startswith("there") else self.rng.random()  # 'there' leaves no antecedent
-        if r < 0.25:
+        if r < 0.1:
+            other, b = self.subject()
+            s = f"{s} {self.pick(['when', 'while', 'after', 'before'])} {self.frame(other, b, tense)}"
+        elif r < 0.25:
             s = f"{s}, {self.pick(['so', 'and', 'but'])} {self.frame(a.subj, a, tense)}"
         elif r < 0.35:
             s = f"{s} because {self.frame(a.subj, a, tense)}"

@@ -123,6 +123,9 @@ GAMES = _w("""tag chess football soccer hide-and-seek cards catch basketball ten
 hopscotch marbles dominoes volleyball baseball""")
 VEHICLES = _w("""car bus train boat bike truck plane ship tractor van taxi canoe helicopter rocket
 submarine bicycle cart sailboat rowboat tram raft""")
+CLOTHES = ["coat", "hat", "shoes", "socks", "boots", "scarf", "gloves", "jacket", "sweater",
+           "dress", "shirt", "cap"]
+BODY_PLURAL = ["hands", "feet", "face", "hair", "knees", "ears", "teeth"]
 BODY = _w("""head hand foot:feet nose ear eye arm leg knee toe finger tooth:teeth hair mouth chin
 elbow thumb shoulder tummy""")
 # Places where one is "on" rather than "in" or "at".
@@ -136,7 +139,7 @@ hallway porch balcony cellar farmhouse kingdom woods canyon cliff desert dock fe
 gym hut igloo lagoon marsh nursery office pier prairie ranch reef rink shore swamp tunnel
 windmill workshop""")
 HOUSE_THINGS = _w("""table chair bed door window shelf sofa rug stairs fence gate wall roof floor
-sink oven fridge cupboard drawer desk bathtub chimney closet curtain fireplace mailbox
+sink oven fridge cupboard drawer desk corner bathtub chimney closet curtain fireplace mailbox
 doorbell staircase""")
 NATURE = _w("""tree flower rock cloud star moon sun rainbow hill puddle pond grass bush stream
 wave snowflake mushroom acorn seed branch sand pebble log vine thorn petal root fern moss
@@ -197,7 +200,8 @@ MOTION = _w("""walk run:ran hurry rush race ride:rode drive:drove wander stroll 
 march jog go:went come:came climb sail travel""")
 VERBS_THING = _w("""find:found lose:lost carry hold:held drop keep:kept bring:brought hide:hid
 fix clean wash paint buy:bought share borrow take:took use open close pack throw:threw
-catch:caught make:made build:built sell:sold get:got fold bend:bent shake:shook squeeze polish sort stack
+catch:caught make:made build:built sell:sold get:got plant wear:wore drink:drank lick
+fold bend:bent shake:shook squeeze polish sort stack
 fill empty wrap unwrap tie lift push pull kick toss fetch sew:sewed mend dust sweep:swept
 scrub hang:hung stir weigh measure trade collect gather bury:buried dig:dug sharpen""")
 VERBS_FOOD = _w("""eat:ate cook bake taste smell buy:bought share cut:cut wash pick:picked peel
@@ -213,7 +217,7 @@ IRREGULAR_PAST = {"read": "read", "give": "gave", "show": "showed", "send": "sen
                   "put": "put", "get": "got", "sit": "sat", "stand": "stood", "fall": "fell",
                   "feel": "felt", "hear": "heard", "know": "knew", "grow": "grew",
                   "blow": "blew", "shine": "shone", "begin": "began", "sweep": "swept",
-                  "spend": "spent", "tell": "told", "win": "won", "forget": "forgot"}
+                  "spend": "spent", "hurt": "hurt", "tell": "told", "win": "won", "forget": "forgot"}
 DITRANSITIVE = _w("give show send hand pass lend bring make")
 CONNECTIVES = _w("and but so because")
 

@@ -230,8 +230,8 @@ def test_nothing_trainable_is_a_user_error(base) -> None:
 @pytest.mark.skipif(not (BUNDLED_DIR / "model.safetensors").exists(),
                     reason="the bundled model is not built yet")
 def test_short_fine_tune_lifts_sentiment_accuracy() -> None:
-    result = run_training("mini", "lora", task="sentiment", steps=60, batch_size=8, lr=3e-3,
+    result = run_training("mini", "full", task="sentiment", steps=60, batch_size=8, lr=1e-3,
                           max_length=64, settings={"eval_every": 0})
     assert result.stopped_reason is None and result.frozen_unchanged
-    assert result.after.accuracy > result.before.accuracy + 0.2
+    assert result.after.accuracy > result.before.accuracy and result.after.accuracy >= 0.7
     assert result.after.loss < result.before.loss
