@@ -79,7 +79,7 @@ def skeleton(name: str) -> GPT2LMHeadModel:
     return copy.deepcopy(skeleton_template(name))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def skeleton_template(name: str) -> GPT2LMHeadModel:
     """The shared, cached skeleton: read it, never change it (`MethodSpec.apply` copies it)."""
     # Built once per model; copying a meta model is about twice as fast as building it.

@@ -15,11 +15,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
+from transformers import GPT2LMHeadModel  # noqa: E402
 
 from adaptlab.census import census, census_summary  # noqa: E402
 from adaptlab.methods import get_method, method_names  # noqa: E402
 from adaptlab.models import MODEL_SPECS, gpt2_config  # noqa: E402
-from transformers import GPT2LMHeadModel  # noqa: E402
 
 
 def timed(fn, repeats=5) -> float:

@@ -113,8 +113,9 @@ def test_junk_query_params_warn_and_never_crash(open_page):
 
 def test_a_diverging_run_explains_why_it_stopped(open_page):
     at = open_page(PAGE)
+    at.selectbox(key="train.method").select("full").run()
     small_run(at, 20)
-    at.number_input(key="train.lr.lora").set_value(10.0)  # far too high for LoRA (suggested 2e-3)
+    at.number_input(key="train.lr.full").set_value(10.0)  # far too high for full fine-tuning
     at.button(key="train.start").click().run()
     (job,) = registry().jobs()
     assert job.join(JOB_TIMEOUT)
