@@ -1,7 +1,7 @@
 """Generate the bundled fine-tuning tasks: assets/tasks/<name>.jsonl (deterministic for a seed).
 
 Four tasks, each with a rule a tiny model can reach in a few hundred steps and an exact-match
-metric: `sentiment` (review -> positive/negative), `facts` (a made-up town, held-out phrasings),
+metric: `sentiment` (review -> good/bad), `facts` (a made-up town, held-out phrasings),
 `format` (a name card -> "Surname, First (age)"), `style` (present -> past tense).
 Run `python -m adaptlab.pretrain.make_tasks` to rewrite the files; the task cards are hand-written.
 """
@@ -99,6 +99,11 @@ def _product_review(rng: random.Random, label: str) -> str:
     return " ".join(parts)
 
 
+# The answer words are single tokens of the bundled tokenizer (" positive" is four pieces), so
+# the label is one prediction and every method can reach exact match within a short run.
+ANSWER = {"positive": "good", "negative": "bad"}
+
+
 def make_sentiment(rng: random.Random, per_label: int = 300) -> list[Row]:
     """Balanced reviews; the split is stratified so validation is balanced too."""
     rows = []
@@ -107,7 +112,7 @@ def make_sentiment(rng: random.Random, per_label: int = 300) -> list[Row]:
         while len(texts) < per_label:
             review = _restaurant_review if rng.random() < 0.5 else _product_review
             texts[review(rng, label)] = None
-        rows += _split_rows([(f"Review: {t}\nSentiment:", f" {label}") for t in texts], rng)
+        rows += _split_rows([(f"Review: {t}\nSentiment:", f" {ANSWER[label]}") for t in texts], rng)
     rng.shuffle(rows)
     return rows
 
