@@ -30,7 +30,7 @@ FAMILY_TEXT: dict[str, str] = {
     "inserted-modules": "New modules inserted in the computation path",
     "reparameterized": "A reparameterized weight update (mergeable)",
 }
-FAMILY_SOURCE = "AdaptLab 'what gets trained' axis (CONTENT.md 1g)"
+FAMILY_SOURCE = "AdaptLab's 'what gets trained' axis, neutral across Lialin 2023, Ding 2023, Han 2024"
 LORA_SHAPES = {"c_attn": "d→3d", "attn.c_proj": "d→d", "c_fc": "d→4d", "mlp.c_proj": "4d→d"}
 
 
@@ -168,7 +168,7 @@ def family_question(method: str) -> ChoiceQuestion:
                     for fid, text in FAMILY_TEXT.items())
     return ChoiceQuestion(
         id=_encode("family", "-", method, {}), type="single", topic="classification",
-        prompt=(f"On AdaptLab's neutral 'what gets trained?' axis (CONTENT.md 1g), which row "
+        prompt=(f"On AdaptLab's neutral 'what gets trained?' axis, which row "
                 f"does {spec.title} belong to?"),
         hint="Does the method add anything? If so: tokens, a module, or an update of a matrix?",
         explanation=f"{spec.title}: {spec.summary}", lab=f"/methods?method={method}",
