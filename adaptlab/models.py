@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+from safetensors import SafetensorError
 from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerBase
 
 from adaptlab.errors import ModelUnavailableError, UserInputError
@@ -128,7 +129,7 @@ def load_model(name: str = "mini") -> GPT2LMHeadModel:
         model = GPT2LMHeadModel.from_pretrained(
             source, local_files_only=True, use_safetensors=True, dtype=torch.float32
         )
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, SafetensorError) as exc:
         if spec.hub_id is not None:
             raise _hub_error(spec) from exc
         raise ModelUnavailableError(
