@@ -1,7 +1,10 @@
 """Broken runs to diagnose: each scenario really trains the model twice, broken and fixed.
 
-A scenario is data (a frozen dataclass): what the learner sees, the settings of the broken run
-and of its fix, and diagnosis options whose feedback names the misconception (CONTENT.md 4c).
+A scenario joins two halves by id: its texts (what the learner sees, and diagnosis options whose
+feedback names the misconception, CONTENT.md 4c) are data in assets/diagnosis/scenarios.yaml,
+loaded by `adaptlab.scenario_texts`; its runs (the broken recipe and its fix) and the checks on
+their outcomes are code, in `RUNS` below.
+
 Every number comes from the engine's `train_steps`; nothing is simulated. Two bugs cannot be
 asked of `plan_run` (it only builds healthy runs), so they are applied here, openly, to the
 adapted copy: freezing every parameter after the method, and a masking step that masks every label.
@@ -23,7 +26,9 @@ from adaptlab.errors import UserInputError
 from adaptlab.evaluation import eval_set, held_out_loss
 from adaptlab.methods import get_method
 from adaptlab.methods.base import freeze_all
-from adaptlab.training import SUGGESTED_LR, StepResult, adapt, plan_run, train_steps
+from adaptlab.runs import adapt, plan_run
+from adaptlab.scenario_texts import Option, ScenarioText, load_texts
+from adaptlab.training import SUGGESTED_LR, StepResult, train_steps
 
 FREEZE_ALL = "freeze every parameter after applying the method"
 MASK_ALL = "set every label to -100"
@@ -149,17 +154,6 @@ def masked_mean_cross_entropy() -> float:
 
 # ---------------------------------------------------------------- scenarios
 
-
-@dataclass(frozen=True)
-class Option:
-    """One diagnosis a learner can pick; `feedback` names the misconception when it is wrong."""
-
-    key: str
-    text: str
-    feedback: str
-    correct: bool = False
-
-
 Check = Callable[[Outcome, Outcome], bool]
 
 
@@ -200,10 +194,6 @@ def flat(outcome: Outcome, tolerance: float = 0.02) -> bool:
             and abs(after - before) < tolerance * before)
 
 
-def _drop(outcome: Outcome) -> float:
-    return (outcome.eval_before or 0.0) - (outcome.eval_after or math.inf)
-
-
 def _rises_after_minimum(outcome: Outcome, by: float = 1.0) -> bool:
     values = [v for _, v in outcome.eval_points if v is not None]
     return len(values) > 2 and values[-1] > min(values) + by
@@ -221,146 +211,53 @@ def _generalises(broken: Outcome, fixed: Outcome) -> bool:
             and not _rises_after_minimum(fixed, by=0.5))
 
 
-def _option(key: str, text: str, feedback: str, correct: bool = False) -> Option:
-    return Option(key, text, feedback, correct)
+@dataclass(frozen=True)
+class Runs:
+    """The code half of a scenario: its two runs and the checks on what they produced."""
+
+    broken: Recipe
+    fixed: Recipe
+    shows_symptom: Callable[[Outcome], bool]
+    fix_works: Check
 
 
 HEALTHY_LORA = Recipe()  # LoRA at the rate the engine suggests for it (SUGGESTED_LR)
-WRONG_MASKED = _option(
-    "masked", "Every label is masked (-100), so the loss carries no signal.",
-    "Not this run: a fully masked batch has no token to score, so it has no loss at all "
-    "(PyTorch's mean cross-entropy gives NaN, never a number). Here every step scored real "
-    "completion tokens and reported a finite loss.")
+FACTS = {"task": "facts", "lr": 1e-3, "steps": 30, "batch_size": 4, "max_length": 32}
 
-SCENARIOS: tuple[Scenario, ...] = (
-    Scenario(
-        "lr-too-low", "A run that does not move",
-        "LoRA on the sentiment task, 20 steps. The run finishes without an error, yet the training "
-        "loss only wobbles around its first value and the held-out loss stays where it started.",
+# Keyed by scenario id; the texts of each scenario are in SCENARIOS_FILE, in display order.
+RUNS: dict[str, Runs] = {
+    "lr-too-low": Runs(
         replace(HEALTHY_LORA, lr=1e-7), HEALTHY_LORA,
-        (_option("lr", "The learning rate is far too low: every update is tiny, so 20 steps "
-                       "change almost nothing.",
-                 "Right. At lr=1e-7 AdamW moves each weight by about 1e-7 per step. PEFT methods "
-                 "usually need a higher rate than full fine-tuning, not a lower one.", True),
-         _option("frozen", "Everything is frozen: no parameter is trainable.",
-                 "Check the run's facts first: 24,576 parameters are trainable. A run with nothing "
-                 "trainable does not run flat: the engine refuses to start it."),
-         WRONG_MASKED,
-         _option("lora-zero", "LoRA starts with B = 0, so ΔW = BA is zero and never learns.",
-                 "Misconception: B = 0 with A random is LoRA's standard start. B gets a gradient "
-                 "at the first step; only A and B both at zero would block learning.")),
-        "Only the learning rate changed: 1e-7 to 2e-3, the engine's suggested rate for LoRA.",
         flat, lambda b, f: learned(f) and (f.eval_after or 0) < (b.eval_after or 0) - 2),
-    Scenario(
-        "all-frozen", "A run that never starts",
-        "LoRA on the sentiment task. The training code applied LoRA and then ran a loop over the "
-        "model's parameters. The run ends before its first step: no loss curve at all.",
+    "all-frozen": Runs(
         replace(HEALTHY_LORA, bug=FREEZE_ALL), HEALTHY_LORA,
-        (_option("frozen", "Every parameter is frozen (requires_grad=False everywhere), so the "
-                           "optimizer would get an empty list.",
-                 "Right. The loop froze LoRA's new A and B as well as the base weights: 0 "
-                 "trainable parameters. Check the trainable count before training.", True),
-         _option("lr", "The learning rate is too low.",
-                 "Misconception: a low rate still makes small updates and the run goes on with a "
-                 "flat curve. Here there is nothing to update, at any rate."),
-         _option("peft-frozen", "PEFT freezes the model by design; it only needs more steps.",
-                 "Misconception: PEFT freezes the base weights but trains its own added ones "
-                 "(LoRA's A and B). A trainable count of 0 means those were frozen too."),
-         _option("backprop", "Frozen layers stop backpropagation, so no gradient reaches "
-                             "anything.",
-                 "Misconception: the backward pass still runs through frozen layers (prompt "
-                 "tuning relies on it); frozen weights just get no gradient of their own.")),
-        "The loop that froze every parameter is gone: LoRA's A and B train again.",
         lambda b: b.trainable_params == 0 and not b.steps and bool(b.stopped_reason),
         lambda b, f: f.trainable_params > 0 and learned(f)),
-    Scenario(
-        "labels-masked", "A run that stops at step 1",
-        "LoRA on the sentiment task with a new masking step in the data pipeline. The run stops "
-        "at step 1 and has no loss value to show.",
+    "labels-masked": Runs(
         replace(HEALTHY_LORA, bug=MASK_ALL), HEALTHY_LORA,
-        (_option("masked", "Every label is -100, so no token is scored: PyTorch's mean "
-                           "cross-entropy over zero tokens is NaN.",
-                 "Right. The masking step hid the completion as well as the prompt. Only the "
-                 "prompt should be -100; the completion is what the loss scores.", True),
-         _option("zero", "Nothing is wrong: a fully masked batch has loss 0, a perfect score.",
-                 "Misconception: with every label ignored there is nothing to average, and "
-                 "PyTorch's mean cross-entropy returns NaN, not 0."),
-         _option("lr", "The learning rate is too high and the loss exploded.",
-                 "A divergence needs updates first: the loss rises after some steps. This run "
-                 "stopped before any update, because the batch had 0 scored tokens."),
-         _option("shift", "The labels must be shifted by one before they go to the model.",
-                 "Misconception: Hugging Face causal LMs shift labels internally. Shifting them "
-                 "yourself gives a double shift (a loss stuck high), not zero scored tokens.")),
-        "The masking step is fixed: prompt tokens are -100, completion tokens keep their ids.",
         lambda b: len(b.steps) == 1 and b.steps[0].target_tokens == 0 and b.losses == [None],
         lambda b, f: learned(f)),
-    Scenario(
-        "lr-too-high", "A run that blows up",
-        "Full fine-tuning on the sentiment task. After the first update the loss jumps far above "
-        "where it started and the run stops at step 2.",
+    "lr-too-high": Runs(
         Recipe("full", lr=1.0), Recipe("full", lr=3e-4),
-        (_option("lr", "The learning rate is far too high: each update overshoots and the loss "
-                       "diverges.",
-                 "Right. lr=1 throws the weights far past any minimum. Full fine-tuning of this "
-                 "model learns well at 3e-4; a divergence can also end in NaN.", True),
-         _option("zero-grad", "zero_grad() ran between backward() and the optimizer step.",
-                 "That bug erases the gradients, so nothing updates: the loss would stay flat, "
-                 "not jump."),
-         _option("clip", "Gradient clipping must come before the backward pass.",
-                 "Misconception: clipping needs the gradients, so it comes after backward and "
-                 "before the step. The engine clipped to norm 1 and the rate still overshot."),
-         WRONG_MASKED),
-        "Only the learning rate changed: 1 to 3e-4, the engine's suggested rate for full "
-        "fine-tuning.",
         lambda b: b.stopped_reason is not None and len(b.steps) < b.recipe.steps,
         lambda b, f: learned(f)),
-    Scenario(
-        "prompt-tiny", "A soft prompt that barely helps",
-        "Prompt tuning (20 virtual tokens) on the sentiment task, 20 steps at lr=1e-2, the rate "
-        "suggested for soft prompts. The loss falls, but after 20 steps it is still high.",
+    "prompt-tiny": Runs(
         Recipe("prompt", lr=1e-2), HEALTHY_LORA,
-        (_option("scale", "Prompt tuning converges slowly and needs a very large model (about "
-                          "10B parameters) to match fine-tuning; on a tiny model a soft prompt "
-                          "has little leverage.",
-                 "Right. Only 3,840 input vectors steer a frozen 2.6 M-parameter model. With this "
-                 "budget, LoRA or full fine-tuning is the better choice.", True),
-         _option("every-layer", "Prompt tuning trains every layer, so 20 steps are too few.",
-                 "Misconception: prompt tuning trains the input soft prompt only. Prefix tuning "
-                 "is the method that adds vectors at every layer."),
-         _option("frozen", "The model is frozen, so it cannot learn.",
-                 "Freezing the base is by design: the soft prompt trains (3,840 values) and the "
-                 "loss does fall, only slowly."),
-         _option("backprop", "Backpropagation stops at the frozen layers, so the soft prompt "
-                             "gets no gradient.",
-                 "Misconception: the gradient flows back through every frozen layer to reach the "
-                 "soft prompt; that is why the loss falls at all.")),
-        "Same data, steps and seed; the method changed from prompt tuning to LoRA.",
         lambda b: b.stopped_reason is None and (b.eval_after or 0) > 0.5 * (b.eval_before or 0),
         # The fix reaches a held-out loss at least one nat lower with the same budget.
         lambda b, f: learned(f) and (f.eval_after or math.inf) < (b.eval_after or 0.0) - 1.0),
-    Scenario(
-        "overfitting", "Better on training, worse on held-out",
-        "Full fine-tuning on the facts task, 30 steps. The training loss falls almost to 0; the "
-        "held-out loss falls at first, then climbs.",
-        Recipe("full", lr=1e-3, steps=30, task="facts", train_examples=4, batch_size=4,
-               max_length=32),
-        Recipe("full", lr=1e-3, steps=30, task="facts", batch_size=4, max_length=32),
-        (_option("overfit", "Overfitting: the model memorises its few training examples "
-                            "instead of learning the task.",
-                 "Right. Four examples seen over and over are learnt by heart. More varied data "
-                 "helps; so do early stopping, regularisation or a smaller rate.", True),
-         _option("lr-high", "The learning rate is too high: the run is diverging.",
-                 "A divergence shows in the training loss too (jumps, NaN). Here the training "
-                 "loss falls smoothly; the held-out rise is about generalising."),
-         _option("lr-low", "The learning rate is too low: train longer.",
-                 "The training loss is nearly 0, so the rate is enough. More steps on the same "
-                 "four examples would push the held-out loss higher still."),
-         _option("fine", "Nothing is wrong: a lower training loss means a better model.",
-                 "Misconception: the training loss only covers the examples trained on. The "
-                 "held-out loss measures the task, and it got worse.")),
-        "Same steps and rate; the run trains on every training example instead of 4.",
+    "overfitting": Runs(
+        Recipe("full", train_examples=4, **FACTS), Recipe("full", **FACTS),
         _overfits, _generalises),
-)
+}
+
+
+def _join(text: ScenarioText, code: Runs) -> Scenario:
+    return Scenario(text.id, text.title, text.symptom, code.broken, code.fixed, text.options,
+                    text.change, code.shows_symptom, code.fix_works)
+
+
+SCENARIOS: tuple[Scenario, ...] = tuple(_join(t, RUNS[t.id]) for t in load_texts(RUNS))
 BY_ID = {s.id: s for s in SCENARIOS}
 
 

@@ -24,7 +24,8 @@ from adaptlab.census import added_parameter_ids, config_dict, display_name
 from adaptlab.data import IGNORE_INDEX, EncodedExample, Example, collate, encode_all, exact_match
 
 if TYPE_CHECKING:
-    from adaptlab.training import RunPlan, StepResult
+    from adaptlab.runs import RunPlan
+    from adaptlab.training import StepResult
 
 # peft 0.21's prefix tuning passes `past_key_values`, which transformers 5 renamed; nothing a
 # learner can act on.

@@ -25,7 +25,9 @@ import torch
 from torch import nn
 
 from adaptlab.errors import UserInputError
-from adaptlab.training import CANCELLED, RunPlan, StepResult, TrainingResult, execute, plan_run
+from adaptlab.evaluation import TrainingResult
+from adaptlab.runs import CANCELLED, RunPlan, execute, plan_run
+from adaptlab.training import StepResult
 
 _THREADS_SET = threading.Lock()
 

@@ -56,7 +56,7 @@ def read_data(path: str) -> list:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from adaptlab.training import run_training
+    from adaptlab.runs import run_training
 
     settings = parse_sets(args.set)
     settings.update({flag: getattr(args, flag) for flag in FLAGS if getattr(args, flag) is not None})

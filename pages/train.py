@@ -14,6 +14,7 @@ from ui.query import prefill_widgets
 from ui.settings_form import settings_widgets, validated_config
 from ui.state import learner, widget_key
 from ui.text import plain
+from ui.train_results import results
 
 PAGE = "train"
 DEFAULT_METHOD = "lora" if "lora" in method_names() else method_names()[0]  # a good first run
@@ -64,7 +65,7 @@ with run_area:
                 f"learning rate {job.plan.config.lr:g}")
     view.live_run(job, key=f"{PAGE}.{job.id}")
     if job.done:
-        view.results(job)
+        results(job)
     else:
         st.caption("You can open other pages while this runs: the run keeps going, and its "
                    "results wait here and on Compare.")

@@ -1,9 +1,9 @@
-"""The pieces of the Train page: data, method and training controls, the live run, its results.
+"""The pieces of the Train page: data, method and training controls, and the live run.
 
 Training runs as a background job (ui.jobs); nothing here waits for it. `live_run()` is a
 fragment that polls the job every POLL_SECONDS while it runs, and it is also drawn on every
 normal rerun, so the page shows the job's state even where fragments do not tick (AppTest) and
-when the learner comes back from another page.
+when the learner comes back from another page. The results after the run are ui.train_results.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from adaptlab.data import DataError, Example, list_tasks, parse_jsonl
 from adaptlab.errors import UserInputError
 from adaptlab.methods import REGISTRY, MethodSpec, get_method, settings_of
 from adaptlab.methods.base import SettingInfo, check_setting, parse_value
-from adaptlab.training import CANCELLED, SUGGESTED_LR, TrainConfig
+from adaptlab.training import SUGGESTED_LR, TrainConfig
 from ui.settings_form import seed_defaults, setting_key
 from ui.state import link_prefill, widget_key
 from ui.text import plain
@@ -236,138 +236,3 @@ def live_run(job, key: str) -> None:
             st.rerun()  # the run just ended: redraw the whole page with its results, stop polling
 
     poll()
-
-
-# ---------------------------------------------------------------- after the run
-
-def outcome(job) -> None:
-    """How the run ended, in words: finished, stopped by the learner, diverged, or failed."""
-    result = job.result
-    if job.status == "failed":
-        st.error(f"The run failed: {plain(job.error or job.message, limit=600)}", icon=":material/error:")
-    elif job.status == "cancelled":
-        st.warning(f"Stopped: {CANCELLED} after {len(job.steps)} steps. Press Train to run again.",
-                   icon=":material/stop_circle:")
-    elif result is not None and result.stopped_reason:
-        st.error(f"The run stopped early. {plain(result.stopped_reason, limit=800)}",
-                 icon=":material/warning:")
-    elif result is not None:
-        st.success(f"Finished {len(job.steps)} steps.", icon=":material/check_circle:")
-
-
-def _ms(seconds: float | None) -> str:
-    return "–" if seconds is None else f"{seconds * 1000:.1f} ms"
-
-
-def _loss(value: float | None) -> str:
-    return "–" if value is None else f"{value:.4f}"
-
-
-def before_after(result) -> None:
-    """Held-out loss and exact-match accuracy, before and after training."""
-    after = result.after
-    loss_delta = (after.loss - result.before.loss
-                  if after and after.loss is not None and result.before.loss is not None else None)
-    top, bottom = st.columns(2), st.columns(2)  # 2×2: four across truncate the labels
-    cols = [*top, *bottom]
-    cols[0].metric("Held-out loss before", _loss(result.before.loss), border=True,
-                   help=f"Cross-entropy on the {result.eval_split} examples, never trained on.")
-    cols[1].metric("Held-out loss after", _loss(after.loss if after else None), border=True,
-                   delta=None if loss_delta is None else f"{loss_delta:+.4f}", delta_color="inverse",
-                   help="Lower is better: the model puts more probability on the right answers.")
-    cols[2].metric("Accuracy before", f"{result.before.accuracy:.0%}", border=True,
-                   help="Greedy answers that match the expected completion exactly.")
-    cols[3].metric("Accuracy after", f"{after.accuracy:.0%}" if after else "–", border=True,
-                   delta=(f"{(after.accuracy - result.before.accuracy) * 100:+.0f} points"
-                          if after else None))
-
-
-def frozen_proof(result) -> None:
-    """The proof line, in words: frozen weights are bitwise the base model's."""
-    frozen = result.total_params - result.trainable_params
-    if frozen == 0 and result.frozen_unchanged:
-        st.info("Nothing was frozen: this method trains every weight, so there is nothing to "
-                "prove unchanged.", icon=":material/info:")
-    elif result.frozen_unchanged:
-        st.success(f"✓ Frozen weights unchanged: all {frozen:,} frozen parameters are bitwise "
-                   "identical to the base model's and got no gradient.", icon=":material/lock:")
-    else:
-        st.error("✗ Frozen weights changed: some parameter that should be frozen differs from the "
-                 "base model. This is a bug; please report it.", icon=":material/error:")
-
-
-def anatomy_table(step) -> pd.DataFrame:
-    return pd.DataFrame({"#": range(1, len(step.events) + 1),
-                         "event": [e.name for e in step.events],
-                         "time": [_ms(e.seconds) for e in step.events],
-                         "what happened": [e.detail for e in step.events]}).set_index("#")
-
-
-def grad_norm_frame(step) -> pd.DataFrame:
-    return pd.DataFrame({"group": list(step.grad_norms),
-                         "norm": [float("nan") if v is None else v for v in step.grad_norms.values()]})
-
-
-def step_anatomy(job) -> None:
-    """The latest step: its events in order with timings, and the gradient norm per module group."""
-    from adaptlab.viz import grad_norm_bars
-
-    if not job.steps:
-        return
-    step = job.steps[-1]
-    st.subheader(f"Anatomy of the last step (step {step.step})")
-    st.caption(f"The events of one optimizer step, in the order they ran: {_ms(step.seconds)} "
-               "in all.")
-    st.dataframe(anatomy_table(step), width="stretch",
-                 column_config={"what happened": st.column_config.TextColumn(width="large")})
-    with st.container():
-        frame = grad_norm_frame(step)
-        st.caption("Gradient norm per module group. A frozen group gets no gradient at all: "
-                   "its row says none (frozen).")
-        frozen = int(frame["norm"].isna().sum())
-        st.plotly_chart(grad_norm_bars(frame), key=f"train.norms.{job.id}",
-                        config={"displaylogo": False},
-                        alt=f"Gradient norms of {len(frame)} module groups; {frozen} are frozen "
-                            "and have none.")
-
-
-def generations(result) -> None:
-    """Greedy continuations of a few held-out prompts, before and after (shown as plain text)."""
-    after = result.after.samples if result.after else [None] * len(result.before.samples)
-    table = pd.DataFrame({"prompt": result.sample_prompts, "before training": result.before.samples,
-                          "after training": after})
-    st.subheader("What the model writes, before and after")
-    # st.dataframe shows cells as literal text: model output and uploads never become markup.
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={name: st.column_config.TextColumn(width="medium")
-                                for name in table.columns})
-
-
-def downloads(job) -> None:
-    from adaptlab.export import export_zip
-
-    result = job.result
-    if result.model is None:
-        st.caption("This run's weights were released to save memory (only your newest runs keep "
-                   "them). Train again to download.")
-        return
-    st.download_button("Download the trained weights and reproduce.py (zip)",
-                       data=lambda: export_zip(result), file_name=f"adaptlab-{job.plan.method}-"
-                       f"{job.id}.zip", mime="application/zip", icon=":material/download:",
-                       key=f"train.download.{job.id}", on_click="ignore",
-                       help="Trained (or added) tensors as safetensors, the data, run.json and a "
-                            "short script that trains the run again with plain transformers + peft.")
-
-
-def results(job) -> None:
-    """Everything after the run: outcome, before/after, proof, anatomy, samples, download."""
-    outcome(job)
-    result = job.result
-    if result is None:
-        return
-    if result.after is not None:
-        before_after(result)
-    frozen_proof(result)
-    step_anatomy(job)
-    generations(result)
-    downloads(job)

@@ -86,3 +86,38 @@ def test_bad_choice_or_scenario_is_a_user_error():
         check_diagnosis("lr-too-low", "nope")
     with pytest.raises(UserInputError, match="unknown scenario"):
         check_diagnosis("nope", "lr")
+
+
+def _texts_file(tmp_path, text: str):
+    path = tmp_path / "scenarios.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_bad_scenario_texts_are_named_by_file_scenario_and_field(tmp_path):
+    from adaptlab.scenario_texts import ScenarioFileError, load_texts
+
+    option = "{key: k%d, text: t, feedback: f%s}"
+    good = f"[{option % (1, ', correct: true')}, {option % (2, '')}]"
+    cases = {
+        f"scenarios: [{{id: a, title: '', symptom: s, change: c, options: {good}}}]":
+            "scenarios.yaml: scenario 'a': field 'title'",
+        f"scenarios: [{{id: a, title: t, symptom: s, change: c, options: {good}, x: 1}}]":
+            "scenarios.yaml: scenarios[0]: field 'x'",
+        "scenarios: [{id: a, title: t, symptom: s, change: c, options: [{key: k, text: t, "
+        "feedback: f}, {key: j, text: t, feedback: f}]}]":
+            "scenarios.yaml: scenario 'a': field 'options'",
+        f"scenarios: [{{id: b, title: t, symptom: s, change: c, options: {good}}}]":
+            "scenarios.yaml: scenario 'b': field 'id'",
+        "scenarios: []": "scenarios.yaml: scenario 'a': field 'id': missing",
+    }
+    for text, message in cases.items():
+        with pytest.raises(ScenarioFileError, match=message.replace("[", r"\[")):
+            load_texts(["a"], _texts_file(tmp_path, text))
+
+
+def test_the_bundled_texts_match_the_runs():
+    from adaptlab.diagnosis import RUNS
+    from adaptlab.scenario_texts import load_texts
+
+    assert [t.id for t in load_texts(RUNS)] == [s.id for s in SCENARIOS] == list(RUNS)

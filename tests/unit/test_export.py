@@ -21,7 +21,7 @@ from adaptlab.evaluation import eval_set, held_out_loss
 from adaptlab.export import export_zip, load_export
 from adaptlab.methods import method_names
 from adaptlab.models import ROOT
-from adaptlab.training import run_training
+from adaptlab.runs import run_training
 
 
 @pytest.fixture(scope="module", autouse=True)

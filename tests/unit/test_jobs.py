@@ -16,7 +16,7 @@ from test_training import make_tokenizer, tiny_base, tiny_examples
 
 from adaptlab.errors import UserInputError
 from adaptlab.jobs import ComputeGate, JobRegistry
-from adaptlab.training import run_training
+from adaptlab.runs import run_training
 
 RUN = {"steps": 12, "batch_size": 8, "max_length": 32}
 

@@ -21,7 +21,8 @@ from adaptlab.errors import UserInputError
 from adaptlab.evaluation import greedy_complete, label_loss
 from adaptlab.methods import get_method, method_names
 from adaptlab.models import BUNDLED_DIR, tiny_model
-from adaptlab.training import TrainConfig, lr_factor, plan_run, run_training, train_steps
+from adaptlab.runs import plan_run, run_training
+from adaptlab.training import TrainConfig, lr_factor, train_steps
 
 POSITIVE, NEGATIVE = ["good", "great", "fresh", "kind", "quick"], ["bad", "cold", "rude", "slow", "dry"]
 THINGS = ["soup", "cake", "staff", "room", "bread", "tea"]
