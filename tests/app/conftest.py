@@ -26,6 +26,14 @@ def clear_caches():
 
 
 @pytest.fixture
+def db_url(tmp_path, monkeypatch) -> str:
+    """A fresh SQLite database for quiz attempts; never the repository's data/ folder."""
+    url = f"sqlite:///{tmp_path / 'quiz.db'}"
+    monkeypatch.setenv("ADAPTLAB_DB_URL", url)
+    return url
+
+
+@pytest.fixture
 def open_page() -> Callable[..., AppTest]:
     def _open(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=30)

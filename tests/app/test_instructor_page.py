@@ -7,7 +7,6 @@ SQLite file. No test touches data/adaptlab.db or .streamlit/secrets.toml.
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from adaptlab.store import Store
@@ -16,27 +15,18 @@ APP = "../../app.py"  # relative to this file
 PASSCODE = "correct horse battery staple"
 
 
-@pytest.fixture(autouse=True)
-def clear_caches():
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-
-
 @pytest.fixture
-def db_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'quiz.db'}"
-    monkeypatch.setenv("ADAPTLAB_DB_URL", url)
+def db_url(db_url, monkeypatch):
+    """The conftest's empty database, seeded with a few attempts (one a spreadsheet formula)."""
     monkeypatch.delenv("ADAPTLAB_INSTRUCTOR_PASSCODE", raising=False)
-    store = Store(url)
+    store = Store(db_url)
     store.record_attempt("amy", "cls-lialin-lora", "additive", False, 0.0,
                          topic="classification", wrong=["additive"])
     store.record_attempt("amy", "cls-lialin-lora", "reparam", True, 1.0, topic="classification")
     store.record_attempt("=cmd|'/c calc'!A1", "cls-lialin-lora", "additive", False, 0.0,
                          topic="classification", wrong=["additive"])
     store.close()
-    return url
+    return db_url
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -20,22 +19,6 @@ from adaptlab.store import Store
 APP = "../../app.py"  # AppTest resolves it relative to this file
 ROOT = Path(__file__).resolve().parents[2]
 LEARNER = "tester"
-
-
-@pytest.fixture(autouse=True)
-def clear_caches():
-    # cache_resource outlives an AppTest: a Store cached for one test's URL must not serve the next.
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def db_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'quiz.db'}"
-    monkeypatch.setenv("ADAPTLAB_DB_URL", url)
-    return url
 
 
 def open_quiz(name: str | None = LEARNER) -> AppTest:
