@@ -5,23 +5,28 @@ ui/progress.py; the database in ui/store_access.py. This page never imports torc
 it); only the "Practice (generated)" section pulls in the engine, when it is opened.
 """
 
-import pandas as pd
 import streamlit as st
 
-from ui import quiz_widgets as qw
-from ui.progress import progress_table, review_rows
-from ui.state import widget_key
-from ui.store_access import open_store, read_safely
+from ui.learner_form import ask_learner_name
 
 st.title("Quiz")
+name = ask_learner_name()
+if not name:
+    st.stop()
+
+# Imported only once a learner is named: the store (pandas, SQLAlchemy) and the bank cost ~0.5 s,
+# which would otherwise delay the first paint of this page on a fresh server.
+import pandas as pd  # noqa: E402
+
+from ui import quiz_widgets as qw  # noqa: E402
+from ui.progress import progress_table, review_rows  # noqa: E402
+from ui.state import widget_key  # noqa: E402
+from ui.store_access import open_store, read_safely  # noqa: E402
+
 st.caption(
     f"Up to {qw.MAX_TRIES} tries per question, with a hint after a wrong one. A question's "
     "score is your best try; every try is saved, so your instructor sees how you got there."
 )
-
-name = qw.ask_learner_name()
-if not name:
-    st.stop()
 store = open_store()  # None after an error message: answers are still graded, just not saved
 
 questions_tab, progress_tab, review_tab = st.tabs(["Questions", "My progress", "Review"])

@@ -43,7 +43,6 @@ PAGE = "quiz"
 MAX_TRIES = 3
 PRACTICE = "practice"  # the section of generated questions
 PRACTICE_COUNT = 5
-NAME_LIMIT = 40  # as the sidebar's display name field
 
 
 @dataclass
@@ -88,28 +87,6 @@ def key(question: Question, *parts: str) -> str:
 
 
 # --- the learner ---------------------------------------------------------------------------
-
-def _save_name() -> None:
-    name = " ".join(str(st.session_state.get(widget_key(PAGE, "name"), "")).split())[:NAME_LIMIT]
-    learner().display_name = name
-    if name:  # keep the sidebar field in step; allowed here because callbacks run before widgets
-        st.session_state[widget_key("sidebar", "display_name")] = name
-
-
-def ask_learner_name() -> str:
-    """The learner's display name; asks for it (once per session) when none is set yet."""
-    name = learner().display_name
-    if name:
-        st.caption(f"Answering as **{plain(name)}**. Change it in the sidebar.")
-        return name
-    with st.form(widget_key(PAGE, "name_form")):
-        st.text_input("Your name or an id (no password)", key=widget_key(PAGE, "name"),
-                      max_chars=NAME_LIMIT, help="It keeps your answers apart from other "
-                      "learners'. Anything works: a first name, a nickname, a student id.")
-        st.form_submit_button("Start the quiz", on_click=_save_name)
-    st.info("Give a name or an id to start. It is used only to save your progress.")
-    return ""
-
 
 # --- questions -------------------------------------------------------------------------------
 
