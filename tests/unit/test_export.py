@@ -14,27 +14,15 @@ import sys
 import zipfile
 
 import pytest
-import torch
-from test_training import make_tokenizer, tiny_base, tiny_examples
 
 from adaptlab.evaluation import eval_set, held_out_loss
 from adaptlab.export import export_zip, load_export
 from adaptlab.methods import method_names
 from adaptlab.models import ROOT
 from adaptlab.runs import run_training
+from tests.unit.tiny_task import tiny_base, tiny_examples
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(scope="module")
-def tok():
-    return make_tokenizer()
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def trained(method: str, tok, steps: int = 4, lr: float = 3e-2):

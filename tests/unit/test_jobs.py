@@ -12,18 +12,13 @@ import time
 
 import pytest
 import torch
-from test_training import make_tokenizer, tiny_base, tiny_examples
 
 from adaptlab.errors import UserInputError
 from adaptlab.jobs import ComputeGate, JobRegistry
 from adaptlab.runs import run_training
+from tests.unit.tiny_task import tiny_base, tiny_examples
 
 RUN = {"steps": 12, "batch_size": 8, "max_length": 32}
-
-
-@pytest.fixture(scope="module")
-def tok():
-    return make_tokenizer()
 
 
 @pytest.fixture

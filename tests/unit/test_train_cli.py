@@ -14,11 +14,11 @@ import sys
 
 import pytest
 import torch
-from test_training import make_tokenizer, tiny_base, tiny_examples
 
 from adaptlab import models
 from adaptlab.cli import main
 from adaptlab.models import BUNDLED_DIR, ROOT
+from tests.unit.tiny_task import make_tokenizer, tiny_base, tiny_examples
 
 FIELDS = {"losses", "eval_loss_before", "eval_loss_after", "accuracy_before", "accuracy_after",
           "seconds_per_step", "trainable_params", "frozen_unchanged", "stopped_reason", "samples"}

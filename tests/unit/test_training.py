@@ -13,64 +13,24 @@ import math
 
 import pytest
 import torch
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-from transformers import PreTrainedTokenizerFast
 
-from adaptlab.data import Example, collate, encode_all
+from adaptlab.data import collate, encode_all
 from adaptlab.errors import UserInputError
 from adaptlab.evaluation import greedy_complete, label_loss
 from adaptlab.methods import get_method, method_names
-from adaptlab.models import BUNDLED_DIR, tiny_model
+from adaptlab.models import BUNDLED_DIR
 from adaptlab.runs import plan_run, run_training
 from adaptlab.training import TrainConfig, lr_factor, train_steps
+from tests.unit.tiny_task import tiny_base, tiny_examples
 
-POSITIVE, NEGATIVE = ["good", "great", "fresh", "kind", "quick"], ["bad", "cold", "rude", "slow", "dry"]
-THINGS = ["soup", "cake", "staff", "room", "bread", "tea"]
 STEP_ORDER = ["batch", "forward", "loss", "backward", "clip", "optimizer step", "scheduler step",
               "zero grad"]
-VOCAB = 300
 # A random 2-block model needs bolder rates than the bundled one; soft prompts the boldest.
 TINY_LR = {"all-weights": 3e-3, "selective": 3e-2, "inserted-modules": 3e-2,
            "reparameterized": 3e-2, "virtual-tokens": 1e-1}
 
 
-def tiny_examples(n: int = 60) -> list[Example]:
-    """A sentiment task a 2-block GPT-2 learns in a few steps; every 6th example is held out."""
-    out = []
-    for i in range(n):
-        word, thing = (POSITIVE + NEGATIVE)[i % 10], THINGS[i % 6]
-        label = " positive" if word in POSITIVE else " negative"
-        out.append(Example(f"Review: The {thing} was {word}.\nSentiment:", label,
-                           "validation" if i % 6 == 5 else "train"))
-    return out
-
-
-def make_tokenizer() -> PreTrainedTokenizerFast:
-    bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=VOCAB, special_tokens=["<|endoftext|>"],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    bpe.train_from_iterator([ex.prompt + ex.completion for ex in tiny_examples()], trainer)
-    return PreTrainedTokenizerFast(tokenizer_object=bpe, eos_token="<|endoftext|>")
-
-
-def tiny_base() -> torch.nn.Module:
-    return tiny_model(seed=0, vocab_size=VOCAB)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """Tests share 2 cores with other work; one torch thread avoids oversubscription stalls."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(scope="module")
-def tok() -> PreTrainedTokenizerFast:
-    return make_tokenizer()
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")
