@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from adaptlab.errors import UserInputError
-from ui.state import learner, widget_key
+from ui.state import NAME_LIMIT, learner, widget_key
 from ui.text import plain
 
 log = logging.getLogger("adaptlab.app")
@@ -28,8 +28,7 @@ html { font-size: 22px; }
 
 
 def _save_name() -> None:
-    raw = st.session_state.get(widget_key("sidebar", "display_name"), "")
-    learner().display_name = " ".join(raw.split())[:40]
+    learner().rename(st.session_state.get(widget_key("sidebar", "display_name"), ""))
 
 
 def _save_projector() -> None:
@@ -43,7 +42,7 @@ def sidebar() -> None:
         st.caption("AdaptLab: see how a GPT-2 is adapted to a task, one method at a time. "
                    "Everything runs on a CPU, offline.")
         st.text_input(
-            "Your display name", key=widget_key("sidebar", "display_name"), max_chars=40,
+            "Your display name", key=widget_key("sidebar", "display_name"), max_chars=NAME_LIMIT,
             placeholder="e.g. Sam", on_change=_save_name,
             help="Used only to keep your quiz progress apart from others'. No password needed; "
                  "do not enter anything private.",

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.state import learner, widget_key
+from ui.state import NAME_LIMIT, learner, widget_key
 from ui.text import plain
 
 PAGE = "quiz"
-NAME_LIMIT = 40  # as the sidebar's display name field
-
 
 def _save_name() -> None:
-    name = " ".join(str(st.session_state.get(widget_key(PAGE, "name"), "")).split())[:NAME_LIMIT]
-    learner().display_name = name
+    name = learner().rename(st.session_state.get(widget_key(PAGE, "name"), ""))
     if name:  # keep the sidebar field in step; allowed here because callbacks run before widgets
         st.session_state[widget_key("sidebar", "display_name")] = name
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+NAME_LIMIT = 40  # characters of a display name, in the sidebar and on the Quiz page
+
 
 @dataclass
 class Learner:
@@ -19,6 +21,11 @@ class Learner:
 
     display_name: str = ""  # free text, never a password; shown only as plain text
     projector: bool = False  # larger type for a room
+
+    def rename(self, raw: object) -> str:
+        """Store a typed name with runs of white space folded and the length capped."""
+        self.display_name = " ".join(str(raw or "").split())[:NAME_LIMIT]
+        return self.display_name
 
 
 @dataclass
