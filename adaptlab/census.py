@@ -109,11 +109,15 @@ def explain(model: str, method: str, settings: Mapping[str, Any] | None = None) 
     return spec.formula(config, gpt2_config(model))
 
 
-def census_summary(model: str, method: str, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The census contract of `python -m adaptlab census` (DESIGN.md) as a dict."""
-    spec = get_method(method)
-    config = spec.config(settings)
-    df = census(spec.apply(skeleton_template(model), config))
+def census_summary(model: str, method: str, settings: Mapping[str, Any] | None = None,
+                   df: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The census contract of `python -m adaptlab census` (DESIGN.md) as a dict.
+
+    Pass `df` when the census of this setup is already at hand, so the method is applied once.
+    """
+    config = get_method(method).config(settings)
+    if df is None:
+        df = census(adapted_skeleton(model, method, settings))
     return {"model": model, "method": method, "settings": config_dict(config), **totals(df)}
 
 

@@ -41,16 +41,16 @@ def _methods_table(payload: list[dict]) -> str:
 def _census(args: argparse.Namespace) -> int:
     from adaptlab.census import adapted_skeleton, census, census_summary, explain
     from adaptlab.memory import memory_breakdown
-    from adaptlab.models import skeleton
+    from adaptlab.models import gpt2_config
 
     settings = parse_sets(args.set)
-    payload = census_summary(args.model, args.method, settings)
+    df = census(adapted_skeleton(args.model, args.method, settings))
+    payload = census_summary(args.model, args.method, settings, df)
     formula = explain(args.model, args.method, settings)
     payload["formula"] = {"symbolic": formula.symbolic, "substituted": formula.substituted,
                           "value": formula.value, "convention": formula.convention,
                           "matches_census": formula.value == payload["trainable_params"]}
-    df = census(adapted_skeleton(args.model, args.method, settings))
-    memory = memory_breakdown(df, skeleton(args.model).config, args.batch_size, args.seq_len)
+    memory = memory_breakdown(df, gpt2_config(args.model), args.batch_size, args.seq_len)
     payload["memory_bytes"] = {row["item"]: row["bytes"] for row in memory.as_rows()}
     payload["memory_bytes"]["total"] = memory.total
     emit(payload, args.format, _census_table)
