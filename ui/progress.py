@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from adaptlab.quiz import TOPICS, ChoiceQuestion, OrderQuestion, PairingQuestion, bundled_bank
 from adaptlab.store import Attempt, StoreError, default_url
-from ui.navigation import LEARNING_PATH, Step  # noqa: F401  (defined there so Home stays light)
+from ui.navigation import Step
 from ui.store_access import database_url, get_store, show_store_error
 
 log = logging.getLogger("adaptlab.app")
