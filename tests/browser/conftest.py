@@ -8,16 +8,19 @@ The helpers are plain functions, so benchmarks/page_load.py uses them too.
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,27 +53,44 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
     raise TimeoutError(f"streamlit did not answer {url}/_stcore/health within {timeout} s")
 
 
-@contextmanager
-def streamlit_server(log_path: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free port; yields its URL once healthy; stops it after."""
+def launch_server(log_path: Path, env: Mapping[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` on a free port (environment plus `env`); return it and its URL
+    once healthy. The caller stops it: stop_server(), or a kill -9 in the crash test."""
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
                f"--server.port={port}", "--server.address=127.0.0.1",
                "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
                "--global.developmentMode=false"]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_healthy(url, proc)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **(env or {})}
+    with open(log_path, "a") as log:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                env=full_env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+    except BaseException:
+        stop_server(proc)
+        raise
+    return proc, url
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextmanager
+def streamlit_server(log_path: Path, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run app.py` on a free port; yields its URL once healthy; stops it after."""
+    proc, url = launch_server(log_path, env)
+    try:
+        yield url
+    finally:
+        stop_server(proc)
 
 
 def wait_for_run(page, timeout: float = PAGE_TIMEOUT_MS) -> None:
@@ -81,6 +101,40 @@ def wait_for_run(page, timeout: float = PAGE_TIMEOUT_MS) -> None:
     page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
         state="attached", timeout=timeout)
     page.get_by_test_id("stSkeleton").first.wait_for(state="detached", timeout=timeout)
+
+
+def open_quiz_as(page, url: str, learner: str) -> None:
+    """In through Home (a deep link to a fresh server runs the page outside app.py's frame:
+    Streamlit's legacy pages/ discovery), then to the Quiz, named `learner`."""
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    page.goto(url)
+    wait_for_run(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Quiz").click()
+    wait_for_run(page)
+    page.get_by_role("textbox", name="Your name or an id (no password)").fill(learner)
+    page.get_by_role("button", name="Start the quiz").click()
+    wait_for_run(page)
+
+
+def submit_choice(page, option: str) -> None:
+    """Pick `option` of the single-choice question on screen and press Check answer (no wait)."""
+    page.get_by_test_id("stRadio").get_by_text(option, exact=True).click()
+    page.get_by_role("button", name=re.compile(r"^Check answer")).click()
+
+
+def learner_progress_csv(page, url: str, passcode: str) -> pd.DataFrame:
+    """Unlock the Instructor page with `passcode` and read its per-learner CSV download."""
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    page.goto(url)
+    wait_for_run(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Instructor").click()
+    wait_for_run(page)
+    page.get_by_label("Instructor passcode").fill(passcode)
+    page.get_by_role("button", name="Unlock").click()
+    wait_for_run(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download per-learner progress (CSV)").click()
+    return pd.read_csv(io.StringIO(download.value.path().read_text(encoding="utf-8")))
 
 
 def full_page_screenshot(page, path: Path) -> Path:

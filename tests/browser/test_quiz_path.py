@@ -6,7 +6,6 @@ SQLite file, so the browser never writes to the repository's data/adaptlab.db.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +13,7 @@ from playwright.sync_api import expect
 
 from adaptlab.quiz import ChoiceQuestion, bundled_bank
 from adaptlab.store import Store
-from tests.browser.conftest import PAGE_TIMEOUT_MS, streamlit_server, wait_for_run
+from tests.browser.conftest import open_quiz_as, streamlit_server, submit_choice, wait_for_run
 
 pytestmark = pytest.mark.browser
 LEARNER = "Browser learner"
@@ -24,10 +23,8 @@ LEARNER = "Browser learner"
 def quiz_server(tmp_path_factory, chromium_path) -> Iterator[tuple[str, str]]:
     tmp = tmp_path_factory.mktemp("quiz_browser")
     db_url = f"sqlite:///{tmp / 'quiz.db'}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ADAPTLAB_DB_URL", db_url)  # read by streamlit_server when it starts
-        with streamlit_server(tmp / "server.log") as url:
-            yield url, db_url
+    with streamlit_server(tmp / "server.log", {"ADAPTLAB_DB_URL": db_url}) as url:
+        yield url, db_url
 
 
 def test_answer_one_question_in_the_browser(page, quiz_server):
@@ -36,20 +33,10 @@ def test_answer_one_question_in_the_browser(page, quiz_server):
     assert isinstance(question, ChoiceQuestion) and not question.multiple
     right = next(o.text for o in question.options if o.id in question.answer)
 
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
-    # In through Home, as a learner: on a server nobody has visited yet, a deep link runs the
-    # page file on its own, outside app.py's frame (Streamlit's legacy pages/ discovery).
-    page.goto(url)
-    wait_for_run(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Quiz").click()
-    wait_for_run(page)
-    page.get_by_role("textbox", name="Your name or an id (no password)").fill(LEARNER)
-    page.get_by_role("button", name="Start the quiz").click()
-    wait_for_run(page)
+    open_quiz_as(page, url, LEARNER)
 
     expect(page.get_by_text("Question 1 of", exact=False)).to_be_visible()
-    page.get_by_test_id("stRadio").get_by_text(right, exact=True).click()
-    page.get_by_role("button", name=re.compile(r"^Check answer")).click()
+    submit_choice(page, right)
     wait_for_run(page)
 
     expect(page.get_by_test_id("stAlert").filter(has_text="Correct.")).to_be_visible()

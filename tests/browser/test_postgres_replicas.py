@@ -1,0 +1,166 @@
+"""docs/deploy.md in miniature: two replicas behind HAProxy, attempts in one real PostgreSQL.
+
+Two `streamlit run app.py` processes share ADAPTLAB_DB_URL (a PostgreSQL database) and sit behind
+HAProxy started with the repository's own deploy/haproxy.cfg (only the addresses rewritten).
+Learners answer in real Chromium through the balancer, which spreads them over both replicas and
+pins each browser to one with its cookie; the instructor's per-learner CSV download on either
+replica must count every attempt of every learner.
+
+Needs $ADAPTLAB_TEST_POSTGRES_URL (`.ci/run` starts Debian's PostgreSQL and sets it) and the
+`haproxy` command. Without them the test skips, unless ADAPTLAB_REQUIRE_DEPLOY_TESTS=1 (CI).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import create_engine, text
+
+from adaptlab.quiz import ChoiceQuestion, bundled_bank
+from adaptlab.store import Store
+from tests.browser.conftest import (
+    ROOT,
+    free_port,
+    learner_progress_csv,
+    open_quiz_as,
+    streamlit_server,
+    submit_choice,
+    wait_for_run,
+)
+
+pytestmark = pytest.mark.browser
+PASSCODE = "replica-test-passcode"
+REPLICA_COOKIE = "ADAPTLAB_REPLICA"  # set by deploy/haproxy.cfg
+
+
+def missing(reason: str) -> None:
+    if os.environ.get("ADAPTLAB_REQUIRE_DEPLOY_TESTS") == "1":
+        pytest.fail(reason + "; ADAPTLAB_REQUIRE_DEPLOY_TESTS=1 makes this a failure")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> str:
+    url = os.environ.get("ADAPTLAB_TEST_POSTGRES_URL")
+    if not url:
+        missing("ADAPTLAB_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL and sets it)")
+    engine = create_engine(url)
+    with engine.begin() as conn:  # a clean table: earlier runs may have left attempts behind
+        conn.execute(text("DROP TABLE IF EXISTS quiz_attempts"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory, chromium_path, postgres_url) -> Iterator[tuple[str, str]]:
+    tmp = tmp_path_factory.mktemp("replicas")
+    env = {"ADAPTLAB_DB_URL": postgres_url, "ADAPTLAB_INSTRUCTOR_PASSCODE": PASSCODE,
+           "STREAMLIT_SERVER_COOKIE_SECRET": "one-secret-for-every-replica"}
+    with (streamlit_server(tmp / "replica1.log", env) as url_1,
+          streamlit_server(tmp / "replica2.log", env) as url_2):
+        yield url_1, url_2
+
+
+@pytest.fixture(scope="module")
+def balancer(tmp_path_factory, replicas) -> Iterator[str]:
+    haproxy = shutil.which("haproxy")
+    if haproxy is None:
+        missing("no haproxy command (apt-get install haproxy)")
+    port = free_port()
+    config = (ROOT / "deploy" / "haproxy.cfg").read_text()
+    for name, url in zip(("replica1", "replica2"), replicas, strict=True):
+        config = config.replace(f"{name}:8501", url.removeprefix("http://"))
+    config = config.replace("bind :8080", f"bind 127.0.0.1:{port}")
+    path = tmp_path_factory.mktemp("haproxy") / "haproxy.cfg"
+    path.write_text(config)
+    proc = subprocess.Popen([haproxy, "-f", str(path)])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_balancer(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def wait_for_balancer(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"haproxy exited with status {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"haproxy did not pass {url}/_stcore/health within {timeout} s")
+
+
+def test_attempts_through_two_replicas_all_reach_the_instructor(browser, replicas, balancer,
+                                                                postgres_url):
+    question = bundled_bank().by_topic("classification")[0]  # the quiz opens on it
+    assert isinstance(question, ChoiceQuestion) and not question.multiple
+    right = next(o.text for o in question.options if o.id in question.answer)
+    wrong = next(o.text for o in question.options if o.id not in question.answer)
+    run = uuid.uuid4().hex[:6]
+    plan = {f"Ada {run}": [wrong, right], f"Grace {run}": [right],
+            f"Alan {run}": [right], f"Barbara {run}": [wrong, right]}
+
+    contexts, replica_of = [], {}
+    try:
+        for learner, answers in plan.items():
+            # Each learner's browser stays open, as in class: the balancer counts its connection.
+            contexts.append(context := browser.new_context())
+            page = context.new_page()
+            open_quiz_as(page, balancer, learner)
+            for option in answers:
+                submit_choice(page, option)
+                wait_for_run(page)
+            expect(page.get_by_test_id("stAlert").filter(has_text="Correct.")).to_be_visible()
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+            cookies = {c["name"]: c["value"] for c in context.cookies()}
+            replica_of[learner] = cookies.get(REPLICA_COOKIE)
+    finally:
+        for context in contexts:
+            context.close()
+    assert set(replica_of.values()) == {"r1", "r2"}, replica_of  # spread over both, each pinned
+
+    # The database holds each attempt once, whichever replica wrote it.
+    store = Store(postgres_url)
+    saved = {learner: [(a.question_id, a.correct) for a in store.attempts(learner)]
+             for learner in plan}
+    store.close()
+    assert saved == {learner: [(question.id, option == right) for option in answers]
+                     for learner, answers in plan.items()}
+
+    # Each replica's instructor dashboard counts the learners the other replica served.
+    context = browser.new_context(accept_downloads=True)
+    try:
+        for url in replicas:
+            table = learner_progress_csv(context.new_page(), url, PASSCODE).set_index("learner")
+            for learner, answers in plan.items():
+                assert table.loc[learner, "attempts"] == len(answers)
+                assert table.loc[learner, "questions_correct"] == 1
+    finally:
+        context.close()
+
+
+def test_deploy_files_agree_with_the_test(tmp_path):
+    """The balancer config the test rewrites is the one docs/deploy.md and compose.yaml use."""
+    config = (ROOT / "deploy" / "haproxy.cfg").read_text()
+    compose = (ROOT / "deploy" / "compose.yaml").read_text()
+    assert "replica1:8501" in config and "replica2:8501" in config and "bind :8080" in config
+    assert f"cookie {REPLICA_COOKIE} insert" in config
+    assert "STREAMLIT_SERVER_COOKIE_SECRET" in compose and "postgresql+psycopg://" in compose
+    assert Path(ROOT / "Dockerfile").exists()
