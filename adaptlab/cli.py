@@ -53,7 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except UserInputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # One line, whatever the message holds: a line of a learner's file may quote newlines.
+        print("error: " + "; ".join(str(exc).splitlines()), file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)

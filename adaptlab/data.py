@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from adaptlab.errors import UserInputError
+from adaptlab.errors import UserInputError, shown
 
 if TYPE_CHECKING:  # torch and transformers are heavy: pages that only list tasks never load them
     import torch
@@ -131,27 +131,35 @@ def _field(obj: dict[str, Any], key: str, where: str) -> tuple[str | None, str |
     if not value.strip():
         return None, f'{where}, field "{key}": it is empty. Give the text the model should ' + (
             "produce." if key == "completion" else "continue.")
+    half = next((ch for ch in value if "\ud800" <= ch <= "\udfff"), None)
+    if half is not None:  # JSON lets "\ud800" stand alone; no tokenizer or page can encode it
+        return None, (f'{where}, field "{key}": it contains \\u{ord(half):04x}, half of a '
+                      "UTF-16 pair, which is not a character. Remove it or write the whole "
+                      "character.")
     return value, None
 
 
 def _parse_line(line: str, where: str) -> tuple[dict[str, Any] | None, list[str]]:
     """A validated {"prompt", "completion", "split"?} object from one line, or its problems."""
+    example = 'Write one object per line, like {"prompt": "...", "completion": " ..."}.'
     try:
         obj = json.loads(line)  # plain data only: nothing is ever evaluated or unpickled
     except json.JSONDecodeError as exc:
-        return None, [f"{where}: not valid JSON ({exc.msg}, column {exc.colno}). "
-                      'Write one object per line, like {"prompt": "...", "completion": " ..."}.']
+        return None, [f"{where}: not valid JSON ({exc.msg}, column {exc.colno}). {example}"]
+    except (RecursionError, ValueError):  # [[[[... thousands deep; a number of 4,300+ digits
+        return None, [f"{where}: JSON nested too deeply or with a number too long to read. "
+                      f"{example}"]
     if not isinstance(obj, dict):
         return None, [f"{where}: expected a JSON object {{...}}, got {type(obj).__name__}. "
-                      'Write one object per line, like {"prompt": "...", "completion": " ..."}.']
+                      f"{example}"]
     problems, values = [], {}
     for key in ("prompt", "completion"):
         values[key], problem = _field(obj, key, where)
         problems += [problem] if problem else []
     if "split" in obj:
         if obj["split"] not in SPLITS:
-            problems.append(f'{where}, field "split": {obj["split"]!r} is not a split. '
-                            'Use "train" or "validation", or leave the field out.')
+            problems.append(f'{where}, field "split": {shown(obj["split"])} is not a '
+                            'split. Use "train" or "validation", or leave the field out.')
         values["split"] = obj["split"]
     return (None if problems else values), problems
 
@@ -229,21 +237,22 @@ def encode_example(tokenizer: PreTrainedTokenizerBase, example: Example,
     # Keep at least one prompt token: the first label is only learnt from the position before it.
     room = max_length - len(completion)
     if room < 1:
-        raise DataError(f"completion {example.completion[:40]!r} is {len(completion)} tokens "
-                        f"with end-of-text; it must fit in {max_length - 1}. Shorten it.")
+        raise DataError(f"completion {shown(example.completion)} is {len(completion)} "
+                        f"tokens with end-of-text; it must fit in {max_length - 1}. Shorten it "
+                        "or raise max_length.")
     prompt = prompt[-room:]
     return EncodedExample(prompt + completion, [IGNORE_INDEX] * len(prompt) + completion)
 
 
 def encode_all(tokenizer: PreTrainedTokenizerBase, examples: list[Example],
                max_length: int) -> list[EncodedExample]:
-    """encode_example over a list; an error names the example's position."""
+    """encode_example over a list; an error names the example's split and place in it."""
     encoded = []
     for i, example in enumerate(examples, start=1):
         try:
             encoded.append(encode_example(tokenizer, example, max_length))
         except DataError as exc:
-            raise DataError(f"example {i}: {exc}") from None
+            raise DataError(f"{example.split} example {i}: {exc}") from None
     return encoded
 
 

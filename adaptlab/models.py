@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from adaptlab.errors import ModelUnavailableError, UserInputError
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_DIR = ROOT / "assets" / "models" / "mini-gpt2"
+# Points "mini" at another copy of the model's folder (a read-only deployment, a test of a broken
+# model). Only model.safetensors is ever read for weights there, never a pickle.
+MODEL_DIR_ENV = "ADAPTLAB_MODEL_DIR"
 # The bundled model's architecture; used for its skeleton when its folder is missing.
 MINI_ARCH = {"n_layer": 4, "n_embd": 192, "n_head": 3, "n_positions": 256, "vocab_size": 4096}
 
@@ -62,11 +66,37 @@ def get_spec(name: str) -> ModelSpec:
     return MODEL_SPECS[name]
 
 
+def bundled_dir() -> Path:
+    """The "mini" model's folder: ADAPTLAB_MODEL_DIR when set, else assets/models/mini-gpt2."""
+    raw = os.environ.get(MODEL_DIR_ENV, "").strip()
+    return Path(raw).expanduser() if raw else BUNDLED_DIR
+
+
+def _restore_hint(folder: Path) -> str:
+    if folder != BUNDLED_DIR:
+        return (f"fix the folder {MODEL_DIR_ENV} points to (it needs config.json, "
+                f"model.safetensors and tokenizer.json), or unset {MODEL_DIR_ENV}")
+    return ("restore it with `git checkout -- assets/models/mini-gpt2` or rebuild it with "
+            "`python -m adaptlab pretrain`")
+
+
+# What a damaged or hostile model folder makes transformers, safetensors or tokenizers raise:
+# bad JSON (ValueError/OSError), a truncated file (SafetensorError), wrong shapes (RuntimeError).
+_UNREADABLE = (OSError, ValueError, TypeError, KeyError, AttributeError, RuntimeError,
+               SafetensorError)
+
+
 def gpt2_config(name: str) -> GPT2Config:
     """The config of a model, without touching any weights."""
     spec = get_spec(name)
-    if spec.hub_id is None and (BUNDLED_DIR / "config.json").exists():
-        return GPT2Config.from_pretrained(BUNDLED_DIR)
+    folder = bundled_dir()
+    if spec.hub_id is None and (folder / "config.json").exists():
+        try:
+            return GPT2Config.from_pretrained(folder, local_files_only=True)
+        except _UNREADABLE as exc:
+            raise ModelUnavailableError(
+                f"the mini model's config.json at {folder} cannot be read "
+                f"({exc.__class__.__name__}): {_restore_hint(folder)}") from exc
     return GPT2Config(
         n_layer=spec.n_layer, n_embd=spec.n_embd, n_head=spec.n_head,
         vocab_size=spec.vocab_size, n_positions=spec.n_positions,
@@ -108,12 +138,14 @@ def _hub_error(spec: ModelSpec) -> ModelUnavailableError:
 
 def _weights_dir(spec: ModelSpec) -> Path | str:
     if spec.hub_id is None:
-        if not (BUNDLED_DIR / "model.safetensors").exists():
+        folder = bundled_dir()
+        # Checked first, so a folder holding only pytorch_model.bin (a pickle, which can run code
+        # when loaded) is refused before transformers looks at it.
+        if not (folder / "model.safetensors").is_file():
             raise ModelUnavailableError(
-                f"the bundled model is missing or incomplete at {BUNDLED_DIR}: restore it with "
-                "`git checkout -- assets/models/mini-gpt2` or rebuild it with `python -m adaptlab pretrain`"
-            )
-        return BUNDLED_DIR
+                f"the mini model is missing or incomplete at {folder} (no model.safetensors): "
+                f"{_restore_hint(folder)}")
+        return folder
     return spec.hub_id
 
 
@@ -129,13 +161,12 @@ def load_model(name: str = "mini") -> GPT2LMHeadModel:
         model = GPT2LMHeadModel.from_pretrained(
             source, local_files_only=True, use_safetensors=True, dtype=torch.float32
         )
-    except (OSError, ValueError, SafetensorError) as exc:
+    except _UNREADABLE as exc:
         if spec.hub_id is not None:
             raise _hub_error(spec) from exc
         raise ModelUnavailableError(
-            f"the bundled model at {BUNDLED_DIR} cannot be read ({exc.__class__.__name__}): restore "
-            "it with `git checkout -- assets/models/mini-gpt2` or rebuild it with `python -m adaptlab pretrain`"
-        ) from exc
+            f"the mini model at {source} cannot be read ({exc.__class__.__name__}): "
+            f"{_restore_hint(Path(source))}") from exc
     return model.eval()
 
 
@@ -144,11 +175,12 @@ def load_tokenizer(name: str = "mini") -> PreTrainedTokenizerBase:
     source = _weights_dir(spec)
     try:
         tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
-    except (OSError, ValueError) as exc:
-        raise _hub_error(spec) if spec.hub_id else ModelUnavailableError(
-            f"the bundled tokenizer at {BUNDLED_DIR} cannot be read: restore assets/models/mini-gpt2"
-        ) from exc
+    except Exception as exc:  # the Rust tokenizers library raises bare Exception on bad files
+        if spec.hub_id:
+            raise _hub_error(spec) from exc
+        raise ModelUnavailableError(
+            f"the mini model's tokenizer at {source} cannot be read ({exc.__class__.__name__}): "
+            f"{_restore_hint(Path(source))}") from exc
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     return tokenizer
-

@@ -40,6 +40,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 ENV_VAR = "ADAPTLAB_DB_URL"
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "adaptlab.db"
 BUSY_TIMEOUT_MS = 30_000  # writers wait for the SQLite lock instead of failing at once
+CONNECT_TIMEOUT_S = 5
 
 metadata = MetaData()
 attempts_table = Table(
@@ -90,10 +91,18 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _make_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        # An unreachable host must cost a page seconds, not the OS's minutes-long TCP timeout.
+        return create_engine(url, pool_pre_ping=True,
+                             connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     if url.database and url.database != ":memory:":
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.database).expanduser().resolve().parent
+        if folder == DEFAULT_PATH.parent:
+            folder.mkdir(exist_ok=True)  # data/ is not in the repository
+        elif not folder.is_dir():  # a typo in a configured path must not create folders
+            raise FileNotFoundError(f"the folder {folder} does not exist; create it first")
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -117,7 +126,15 @@ class Store:
     def _errors(self, action: str) -> Iterator[None]:
         try:
             yield
-        except (SQLAlchemyError, OSError, ImportError) as exc:
+        except ImportError as exc:  # the URL names a driver that is not installed
+            shown = self.url.render_as_string(hide_password=True)
+            driver = exc.name or "its driver"
+            package = '"psycopg[binary]"' if driver == "psycopg" else driver
+            raise StoreError(f"Could not {action} the quiz results database {shown}: its driver "
+                             f"({driver}) is not installed. Run pip install {package}, or use "
+                             "postgresql+psycopg:// or sqlite:/// (both come with AdaptLab's "
+                             "requirements).") from exc
+        except (SQLAlchemyError, OSError) as exc:
             shown = self.url.render_as_string(hide_password=True)
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             raise StoreError(f"Could not {action} the quiz results database {shown}: {reason}. "

@@ -3,7 +3,8 @@
 The trainer knows nothing about pages or progress bars: it reports through its results (minGPT's
 habit). Each step runs the canonical order of CONTENT.md 4b: batch, forward, loss, backward, clip,
 optimizer step, scheduler step, zero grad; and reports each event with its time. A non-finite or
-exploding loss stops the run at that step with an explanation; no NaN leaves this module.
+exploding loss, a non-finite gradient, or a weight blown past WEIGHT_LIMIT stops the run at that
+step with an explanation; no NaN leaves this module.
 A whole run (plan, method applied to a copy, evaluation, the proof of the freeze) is
 `adaptlab.runs`.
 """
@@ -26,6 +27,7 @@ from adaptlab.evaluation import (
     GradGroups,
     explain_bad_gradient,
     explain_divergence,
+    explain_huge_weights,
     exploded,
     finite,
     labelled_logits,
@@ -35,6 +37,15 @@ from adaptlab.methods import get_method
 from adaptlab.methods.base import setting, validate
 
 MAX_STEPS = 500
+# A huge learning rate is a lesson, not a typo to refuse: the run starts, diverges and stops with
+# the reason (`explain_divergence`). AdamW's first update moves each weight by about lr, so past
+# 1e12 nothing new is shown, and near float32's limit (3.4e38) the optimizer's own arithmetic
+# would overflow before the model could show the divergence.
+MAX_LR = 1e12
+# GPT-2's weights are of order 1 (the bundled model's largest is about 1.8). A trainable weight
+# past this only comes from updates that overshoot: with prefix or prompt tuning LayerNorm
+# rescales what it reads, so such a run can diverge while its loss still looks normal.
+WEIGHT_LIMIT = 1e6
 # Starting learning rates by family: PEFT methods need a much higher rate than full fine-tuning
 # (CONTENT.md 4c), soft prompts higher still; and a 50-step lesson needs bolder rates than the
 # papers' thousands of steps. Tuned on the bundled model and the sentiment task.
@@ -56,7 +67,9 @@ class TrainConfig:
     batch_size: int = setting(8, "Examples per step.", min=1, max=64)
     max_length: int = setting(64, "Tokens per example (prompt + completion); at most the "
                                   "model's context.", min=8, max=1024)
-    lr: float = setting(1e-3, "Peak learning rate of AdamW.", min=1e-8, max=10)
+    lr: float = setting(1e-3, "Peak learning rate of AdamW. Far too high a rate (try 1e9) "
+                              "makes the run diverge: it stops and says why.", min=1e-8,
+                        max=MAX_LR)
     schedule: str = setting("constant", "Learning-rate schedule: constant, or linear (warm up, "
                                         "then decay to 0).", choices=("constant", "linear"))
     warmup_steps: int = setting(0, "Steps over which the rate rises to lr.", min=0, max=MAX_STEPS)
@@ -69,10 +82,6 @@ class TrainConfig:
                                   "after.", min=0, max=MAX_STEPS)
 
     def __post_init__(self) -> None:
-        lr = self.lr
-        if isinstance(lr, int | float) and not isinstance(lr, bool) and math.isfinite(lr) and lr > 10:
-            raise UserInputError(f"lr={lr:g} is far too high: every update would overshoot. Use "
-                                 "a number from 1e-08 to 10; try 1e-3")
         validate(self)
         if self.warmup_steps >= self.steps:
             raise UserInputError(f"warmup_steps={self.warmup_steps} must be less than "
@@ -224,15 +233,27 @@ def _step(run: _Run, batch: dict[str, torch.Tensor], step: int) -> StepResult:
     grad, norms = run.groups.measure_and_clip(run.config.max_grad_norm)
     clock.mark("clip", _clip_text(grad, run.config.max_grad_norm))
     if not math.isfinite(grad):
-        return _stop(run, clock, step, lr, explain_bad_gradient(step, lr), batch, value, grad, norms)
+        reason = explain_bad_gradient(step, lr, run.suggested_lr)
+        return _stop(run, clock, step, lr, reason, batch, value, grad, norms)
     run.optimizer.step()
     clock.mark("optimizer step", "AdamW updated the trainable parameters")
+    peak = _peak_weight(run.groups.params)
+    if not peak <= WEIGHT_LIMIT:  # also true for NaN
+        reason = explain_huge_weights(step, peak, lr, run.suggested_lr)
+        return _stop(run, clock, step, lr, reason, batch, value, grad, norms)
     run.scheduler.step()
     clock.mark("scheduler step", f"lr {lr:.3g} -> {run.scheduler.get_last_lr()[0]:.3g}")
     run.optimizer.zero_grad(set_to_none=True)
     clock.mark("zero grad", "gradients set to None, ready for the next backward")
     return StepResult(step, value, lr, finite(grad), norms, clock.seconds,
                       int(batch["attention_mask"].sum()), n, tuple(clock.events))
+
+
+@torch.no_grad()
+def _peak_weight(params: list[nn.Parameter]) -> float:
+    """The largest |weight| over the trainable tensors (one fused norm call; NaN if any is)."""
+    peaks = torch.stack(torch._foreach_norm(params, float("inf")))  # (P,)
+    return float("nan") if peaks.isnan().any() else float(peaks.max())
 
 
 def _clip_text(norm: float, max_norm: float) -> str:

@@ -1,10 +1,11 @@
 """`python -m adaptlab train`: one real training run from the shell, as JSON or a table.
 
-Exit status 0 when the run ran, also when it diverged: the JSON then says at which step and why
-in `stopped_reason`, and `losses` hold the steps done (a diverging run is a result to learn from,
-not a mistake in the command). Exit status 2, with one line naming the input and the fix, for a
-user error: unknown method, task or setting, a value out of range (steps 0, lr 1e9), an
-unreadable or invalid data file. Settings are checked before any model is loaded.
+Exit status 0 when the run ran, also when it diverged (try --lr 1e9): the JSON then says at
+which step and why in `stopped_reason`, the table ends with "stopped: ...", and `losses` hold the
+steps done (a diverging run is a result to learn from, not a mistake in the command). Exit status
+2, with one line naming the input and the fix, for a user error: unknown method, task or setting,
+a value out of range (steps 0, lr 0 or above 1e12), an unreadable or invalid data file. Settings
+are checked before any model is loaded.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from adaptlab.cli import emit, parse_sets
-from adaptlab.data import DataError, parse_jsonl
+from adaptlab.data import MAX_BYTES, DataError, parse_jsonl
 from adaptlab.errors import UserInputError
 
 FLAGS = ("steps", "seed", "batch_size", "max_length", "lr")  # shortcuts for --set KEY=VALUE
@@ -43,7 +44,9 @@ def add_train_command(sub: argparse._SubParsersAction) -> None:
 def read_data(path: str) -> list:
     """A learner's JSONL file; every problem names the file and line (one line of output)."""
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as file:
+            # One byte past the limit is enough to refuse it; /dev/zero would never end.
+            raw = file.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise UserInputError(f"--data {path}: no such file; check the path") from None
     except OSError as exc:

@@ -10,6 +10,7 @@ from adaptlab.quiz import bundled_bank
 from adaptlab.quiz.export import to_csv, to_gift, to_moodle_xml
 from ui.instructor_auth import demo_preset_form, lock, passcode_gate, spreadsheet_safe
 from ui.progress import describe_question
+from ui.quiz_widgets import bank_problems_notice
 from ui.state import widget_key
 from ui.store_access import open_store, read_safely
 
@@ -69,6 +70,7 @@ elif section == "presets":
 
 else:
     questions = list(bundled_bank().questions)
+    bank_problems_notice(detail=True)  # the instructor is the one who can fix the files
     st.markdown(f"The bundled bank: {len(questions)} questions. Moodle XML carries every type; "
                 "GIFT skips ordering questions (it has no such type); CSV lists everything.")
     for label, render, file_name, mime in (

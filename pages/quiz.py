@@ -28,6 +28,8 @@ st.caption(
     "score is your best try; every try is saved, so your instructor sees how you got there."
 )
 store = open_store()  # None after an error message: answers are still graded, just not saved
+qw.quiz_session().store_ok = store is not None
+qw.bank_problems_notice()  # a broken question file costs only its own questions
 
 questions_tab, progress_tab, review_tab = st.tabs(["Questions", "My progress", "Review"])
 

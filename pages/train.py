@@ -22,8 +22,9 @@ DEFAULT_METHOD = "lora" if "lora" in method_names() else method_names()[0]  # a 
 st.title("Train: real steps on a small GPT-2")
 st.caption("Pick data, a method and its settings, then press Train. Every step below really "
            "runs on this computer's CPU: forward pass, loss, backward pass, optimizer step.")
-prefill_widgets(PAGE, DEFAULT_METHOD, page_keys=view.PAGE_KEYS)
-link = view.apply_run_link(PAGE)
+link = view.read_run_link()
+prefill_widgets(PAGE, DEFAULT_METHOD, page_keys=view.PAGE_KEYS, page_problems=link.problems)
+view.apply_run_link(PAGE, link)
 
 controls, run_area = st.columns([1.6, 2.4] if learner().projector else [1.25, 2.75], gap="large")
 with controls:

@@ -13,6 +13,7 @@ state by page name.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -43,15 +44,20 @@ def training_slots() -> int:
     return max(1, slots)
 
 
-@st.cache_resource(show_spinner="Loading the bundled model…")
+@st.cache_resource(show_spinner=False)
 def job_registry() -> JobRegistry:
-    """The process-wide registry: pristine bundled model (read-only) plus the compute gate."""
+    """The process-wide registry and its compute gate. The bundled model is loaded by the first
+    run that needs it (JobRegistry.base), so listing runs never fails on a broken model folder."""
     from adaptlab.jobs import ComputeGate, JobRegistry
-    from adaptlab.models import load_model, load_tokenizer
 
     registry = JobRegistry(ComputeGate(slots=training_slots()))
-    # add_base puts it in eval mode; nothing ever trains, wraps or moves this object.
-    registry.add_base(BUNDLED_MODEL, load_model(BUNDLED_MODEL), load_tokenizer(BUNDLED_MODEL))
+    # torch, transformers and plotly are loaded by now: ~500k objects that live as long as the
+    # process. Freezing them keeps Python's full collections from scanning them all (~0.4 s
+    # holding the GIL, every few tens of seconds under a class's load: benchmarks/classroom.py
+    # matched the largest health-endpoint spikes to them). Streamlit's own collection after every
+    # rerun is off in .streamlit/config.toml for the same reason.
+    gc.collect()
+    gc.freeze()
     return registry
 
 

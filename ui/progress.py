@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from adaptlab.quiz import TOPICS, ChoiceQuestion, OrderQuestion, PairingQuestion, bundled_bank
 from adaptlab.store import Attempt, StoreError, default_url
@@ -48,7 +49,10 @@ def progress_table(raw: pd.DataFrame) -> pd.DataFrame:
 
 def _database_missing() -> bool:
     """True for a SQLite file nobody has written yet (opening it would create it)."""
-    url = make_url(database_url() or default_url())
+    try:
+        url = make_url(database_url() or default_url())
+    except ArgumentError:  # a garbage URL: let get_store() report it (quietly, on Home)
+        return False
     database = url.database or ""
     return (url.get_backend_name() == "sqlite" and database not in ("", ":memory:")
             and not Path(database).expanduser().exists())

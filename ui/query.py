@@ -8,13 +8,13 @@ with its defaults. Good values fill the widgets once per link (see ui.state.Link
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
-from adaptlab.errors import UserInputError
+from adaptlab.errors import UserInputError, shown
 from adaptlab.methods import REGISTRY, get_method, settings_of
 from adaptlab.methods.base import check_setting, parse_value
 from adaptlab.models import MODEL_SPECS
@@ -33,10 +33,6 @@ class Prefill:
     problems: tuple[str, ...] = ()
 
 
-def _short(value: str) -> str:
-    return value if len(value) <= 40 else value[:39] + "…"
-
-
 def parse_prefill(params: Mapping[str, str], default_method: str,
                   page_keys: Collection[str] = ()) -> Prefill:
     """Validate `params` (model, method and that method's settings) without any Streamlit call.
@@ -47,12 +43,12 @@ def parse_prefill(params: Mapping[str, str], default_method: str,
     problems: list[str] = []
     model = params.get("model")
     if model is not None and model not in MODEL_SPECS:
-        problems.append(f"model={_short(model)!r} is not a model here: choose one of "
+        problems.append(f"model={shown(model)} is not a model here: choose one of "
                         f"{', '.join(MODEL_SPECS)}.")
         model = None
     method = params.get("method")
     if method is not None and method not in REGISTRY:
-        problems.append(f"method={_short(method)!r} is not a method here: choose one of "
+        problems.append(f"method={shown(method)} is not a method here: choose one of "
                         f"{', '.join(REGISTRY)}.")
         method = None
     spec = get_method(method or default_method)
@@ -63,7 +59,7 @@ def parse_prefill(params: Mapping[str, str], default_method: str,
             continue
         if key not in infos:
             valid = ", ".join(infos) or "none"
-            problems.append(f"{_short(key)!r} is not a setting of {spec.name}: its settings are {valid}.")
+            problems.append(f"{shown(key)} is not a setting of {spec.name}: its settings are {valid}.")
             continue
         try:
             value = parse_value(infos[key], raw)
@@ -75,16 +71,31 @@ def parse_prefill(params: Mapping[str, str], default_method: str,
     return Prefill(model, method, settings, tuple(problems))
 
 
-def prefill_widgets(page: str, default_method: str, page_keys: Collection[str] = ()) -> Prefill:
+MAX_PROBLEMS_SHOWN = 10  # a link with 200 junk keys still gets one short message
+
+
+def link_problems(problems: Sequence[str]) -> str:
+    """All of a link's problems as ONE message (markdown list of plain text)."""
+    shown = [f"- {plain(p, limit=300)}" for p in problems[:MAX_PROBLEMS_SHOWN]]
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        shown.append(f"- and {len(problems) - MAX_PROBLEMS_SHOWN} more")
+    return ("Ignored part of the link; the page uses its defaults for it. To fix, edit the "
+            "link or pick the values on the page:\n" + "\n".join(shown))
+
+
+def prefill_widgets(page: str, default_method: str, page_keys: Collection[str] = (),
+                    page_problems: Sequence[str] = ()) -> Prefill:
     """Read this page's link, warn about bad parts, and fill the widgets once per link.
 
-    Call it before the widgets are created: Streamlit lets a widget's value be set through
-    session state only before the widget exists in this run.
+    `page_problems` are what the page found wrong in its own `page_keys`: they go into the same
+    single warning. Call this before the widgets are created: Streamlit lets a widget's value be
+    set through session state only before the widget exists in this run.
     """
     params = st.query_params.to_dict()
     prefill = parse_prefill(params, default_method, page_keys)
-    for problem in prefill.problems:
-        st.warning(f"Ignored part of the link: {plain(problem, limit=300)}", icon=":material/link_off:")
+    problems = [*prefill.problems, *page_problems]
+    if problems:
+        st.warning(link_problems(problems), icon=":material/link_off:")
     signature = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
     memory = link_prefill()
     if params and memory.applied.get(page) != signature:

@@ -13,6 +13,7 @@ Importing this module never imports torch: generated practice questions import i
 
 from __future__ import annotations
 
+import logging
 import math
 import random
 import re
@@ -36,8 +37,10 @@ from adaptlab.quiz import (
 from adaptlab.store import StoreError
 from ui.navigation import page_file
 from ui.state import learner, widget_key
-from ui.store_access import get_store, show_store_error
+from ui.store_access import get_store
 from ui.text import plain
+
+log = logging.getLogger("adaptlab.app")
 
 PAGE = "quiz"
 MAX_TRIES = 3
@@ -72,6 +75,9 @@ class QuestionState:
 class QuizSession:
     questions: dict[str, QuestionState] = field(default_factory=dict)
     position: dict[str, int] = field(default_factory=dict)  # section -> index, one-at-a-time
+    # False while the page shows "database unavailable" at the top: a try that could not be
+    # saved then gets a one-line note instead of the same message again under the question.
+    store_ok: bool = True
 
 
 def quiz_session() -> QuizSession:
@@ -85,8 +91,6 @@ def question_state(question_id: str) -> QuestionState:
 def key(question: Question, *parts: str) -> str:
     return widget_key(PAGE, question.id, *parts)
 
-
-# --- the learner ---------------------------------------------------------------------------
 
 # --- questions -------------------------------------------------------------------------------
 
@@ -106,6 +110,21 @@ def section_questions(section: str, seed: int) -> list[Question]:
         with st.spinner("Drawing practice questions from the engine's parameter census..."):
             return list(practice_questions(int(seed)))
     return bundled_bank().by_topic(section)
+
+
+def bank_problems_notice(detail: bool = False) -> None:
+    """One warning when bundled_bank() left questions out; `detail` lists each problem."""
+    problems = bundled_bank().problems
+    if not problems:
+        return
+    log.warning("quiz bank problems: %s", "; ".join(problems))
+    first = "" if detail else f" First problem: {plain(problems[0], limit=300)}"
+    st.warning(f"{len(problems)} problem(s) in the question files under assets/quizzes/: the "
+               "questions affected are left out, the rest work. To fix, run `python -m adaptlab "
+               f"quiz validate` and correct each line it prints.{first}",
+               icon=":material/report:")
+    if detail:
+        st.code("\n".join(problems), language=None)  # st.code shows text verbatim, never HTML
 
 
 def section_options() -> dict[str, str]:
@@ -237,8 +256,12 @@ def show_question(question: Question, number: int, total: int) -> None:
 def show_feedback(question: Question, qs: QuestionState) -> None:
     if qs.notice:
         st.warning(qs.notice, icon=":material/edit:")
-    if qs.save_error:
-        show_store_error(StoreError(qs.save_error))
+    if qs.save_error and quiz_session().store_ok:
+        # About this try only (the database may be back by now), with the reason.
+        st.warning(f"This try is graded but was not saved: {plain(qs.save_error, limit=600)}",
+                   icon=":material/database:")
+    elif qs.save_error:
+        st.caption("This try is graded but was not saved: see the database message above.")
     if not qs.tries:
         return
     last = qs.tries[-1].grade

@@ -6,7 +6,8 @@ Where the database is, first match wins:
   3. the default:         sqlite file data/adaptlab.db in the repository (adaptlab.store)
 The URL is passed to Store() in code, so tests can point it anywhere (STREAMLIT.md gotcha 2).
 A failure never shows a traceback: pages call `open_store()`, which shows st.error and returns
-None, so the page keeps working without saving. Importing this module never imports torch.
+None, so the page keeps working without saving (Store's messages already say how to fix a bad
+URL, a missing driver or an unreachable host). Importing this module never imports torch.
 """
 
 from __future__ import annotations
@@ -52,9 +53,10 @@ def get_store() -> Store:
 
 
 def show_store_error(exc: StoreError) -> None:
-    """One clear message for learners; the full reason goes to the server log only."""
+    """One clear message for learners; the full reason goes to the server log as well."""
     log.warning("quiz database: %s", exc)
-    st.error(f"{UNAVAILABLE}\n\nReason: {plain(exc, limit=400)}", icon=":material/database:")
+    st.error(f"{UNAVAILABLE}\n\nReason: {plain(exc, limit=600)}",
+             icon=":material/database:")
 
 
 def open_store() -> Store | None:

@@ -70,12 +70,15 @@ def parse_run_link(params: Mapping[str, str]) -> RunLink:
     return RunLink(task, numbers["steps"], numbers["seed"], lock == "1", tuple(problems))
 
 
-def apply_run_link(page: str) -> RunLink:
-    """Warn about bad parts of the link; fill task/steps/seed once per link (like ui.query)."""
+def read_run_link() -> RunLink:
+    """This page's own part of the link (task, steps, seed, lock), validated."""
+    return parse_run_link(st.query_params.to_dict())
+
+
+def apply_run_link(page: str, link: RunLink) -> None:
+    """Fill task/steps/seed once per link (like ui.query); its problems are warned about by
+    ui.query.prefill_widgets, in the page's one link warning."""
     params = st.query_params.to_dict()
-    link = parse_run_link(params)
-    for problem in link.problems:
-        st.warning(f"Ignored part of the link: {plain(problem, limit=300)}", icon=":material/link_off:")
     signature = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
     memory, slot = link_prefill(), f"{page}.run"
     if params and memory.applied.get(slot) != signature:
@@ -89,7 +92,6 @@ def apply_run_link(page: str) -> RunLink:
     if link.locked:
         st.info("Your instructor set up this run: the method, task and settings are locked. "
                 "Press Train to run it.", icon=":material/lock:")
-    return link
 
 
 # ---------------------------------------------------------------- controls
@@ -226,9 +228,13 @@ def live_run(job, key: str) -> None:
         snapshot = job.snapshot()
         st.progress(snapshot["step"] / max(1, snapshot["steps"]), text=status_line(snapshot))
         train_points = snapshot["step"]
-        st.plotly_chart(loss_figure(job), key=f"{key}.loss", config={"displaylogo": False},
-                        alt=f"Loss chart: {train_points} training-loss points so far, one per "
-                            "step, and held-out loss points.")
+        # Load (issue 7, benchmarks/classroom.py): no chart before the first step. Redrawing an
+        # empty figure every second for each learner still queued for a slot cost the server
+        # more than the training itself in a class of 30.
+        if train_points or job.done:
+            st.plotly_chart(loss_figure(job), key=f"{key}.loss", config={"displaylogo": False},
+                            alt=f"Loss chart: {train_points} training-loss points so far, one per "
+                                "step, and held-out loss points.")
         if not job.done:
             st.button("Stop", key=f"{key}.stop", icon=":material/stop_circle:",
                       on_click=job.cancel, help="Stop after the current step.")

@@ -14,7 +14,7 @@ from typing import Any
 
 from torch import nn
 
-from adaptlab.errors import UserInputError
+from adaptlab.errors import UserInputError, cut, shown
 
 
 def setting(default: Any, help: str, *, min: float | None = None, max: float | None = None,
@@ -51,40 +51,60 @@ def settings_of(config_cls: type) -> list[SettingInfo]:
 
 def _range_text(info: SettingInfo) -> str:
     if info.kind is int:
-        return f"a whole number from {info.min:g} to {info.max:g}"
+        return f"a whole number from {int(info.min)} to {int(info.max)}"  # :g gives 2.14748e+09
     return f"a number from {info.min:g} to {info.max:g}"
+
+
+def _in_range(info: SettingInfo, value: int | float) -> bool:
+    # Compare without float(): float(10**400) overflows, while int-float comparison is exact.
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return info.min <= value <= info.max
 
 
 def check_setting(info: SettingInfo, value: Any) -> None:
     """Raise UserInputError naming the setting and its valid range when `value` is out of it."""
     if info.kind is bool:
         if not isinstance(value, bool):
-            raise UserInputError(f"{info.name}={value!r} is not valid: use true or false")
+            raise UserInputError(f"{info.name}={shown(value)} is not valid: use true or false")
     elif info.kind in (int, float):
         bad_type = isinstance(value, bool) or not isinstance(value, int | float)
-        if bad_type or (info.kind is int and not float(value).is_integer()):
-            raise UserInputError(f"{info.name}={value!r} is not valid: use {_range_text(info)}")
-        if not math.isfinite(value) or not info.min <= value <= info.max:
-            raise UserInputError(f"{info.name}={value!r} is out of range: use {_range_text(info)}")
+        if bad_type or (info.kind is int and isinstance(value, float) and not value.is_integer()):
+            raise UserInputError(f"{info.name}={shown(value)} is not valid: use {_range_text(info)}")
+        if not _in_range(info, value):
+            raise UserInputError(f"{info.name}={shown(value)} is out of range: "
+                                 f"use {_range_text(info)}")
     elif info.kind is str and info.choices and value not in info.choices:
-        raise UserInputError(f"{info.name}={value!r} is not valid: choose one of {', '.join(info.choices)}")
-    elif info.kind is tuple and (not value or any(v not in info.choices for v in value)):
+        raise UserInputError(f"{info.name}={shown(value)} is not valid: choose one of "
+                             f"{', '.join(info.choices)}")
+    elif info.kind is tuple and (not isinstance(value, tuple | list) or not value
+                                 or any(v not in info.choices for v in value)):
+        given = ",".join(map(str, value)) if isinstance(value, tuple | list) else str(value)
         raise UserInputError(
-            f"{info.name}={','.join(map(str, value)) or '(empty)'} is not valid: choose one or "
+            f"{info.name}={cut(given) or '(empty)'} is not valid: choose one or "
             f"more of {', '.join(info.choices)}, separated by commas"
         )
 
 
 def validate(config: Any) -> None:
-    """Check every field of a config dataclass against its declared range; call in __post_init__."""
+    """Check every field of a config dataclass against its declared range; call in __post_init__.
+
+    A whole float given for a whole-number setting (steps=2.0 from a notebook) becomes an int, so
+    that `range(config.steps)` and friends never meet a float.
+    """
     for info in settings_of(type(config)):
-        check_setting(info, getattr(config, info.name))
+        value = getattr(config, info.name)
+        check_setting(info, value)
+        if info.kind is int and isinstance(value, float):
+            object.__setattr__(config, info.name, int(value))  # frozen dataclasses too
 
 
 def parse_value(info: SettingInfo, raw: Any) -> Any:
     """Turn a CLI/query-string value into the setting's type; already typed values pass through."""
     if not isinstance(raw, str):
-        return tuple(raw) if info.kind is tuple else raw
+        if info.kind is tuple and isinstance(raw, list | tuple | set | frozenset):
+            return tuple(raw)
+        return raw  # check_setting() names a wrong type with the setting and its valid values
     text = raw.strip()
     try:
         if info.kind is bool:
@@ -93,14 +113,14 @@ def parse_value(info: SettingInfo, raw: Any) -> Any:
                 raise ValueError
             return lowered in {"true", "1", "yes"}
         if info.kind is int:
-            return int(text)
+            return int(text)  # a 5,000-digit string raises ValueError too (int_max_str_digits)
         if info.kind is float:
             return float(text)
         if info.kind is tuple:
             return tuple(part.strip() for part in text.split(",") if part.strip())
     except ValueError:
         hint = "true or false" if info.kind is bool else _range_text(info)
-        raise UserInputError(f"{info.name}={raw!r} is not valid: use {hint}") from None
+        raise UserInputError(f"{info.name}={shown(raw)} is not valid: use {hint}") from None
     return text
 
 
@@ -135,7 +155,8 @@ class MethodSpec:
         for key, raw in (settings or {}).items():
             if key not in infos:
                 valid = ", ".join(infos) or "none"
-                raise UserInputError(f"{self.name} has no setting {key!r}: its settings are {valid}")
+                raise UserInputError(f"{self.name} has no setting {shown(key)}: its settings "
+                                     f"are {valid}")
             kwargs[key] = parse_value(infos[key], raw)
         return self.config_cls(**kwargs)
 

@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from adaptlab.errors import cut, shown
 from adaptlab.quiz.schema import (
     LAB_PAGES,
     QUESTION_TYPES,
@@ -26,6 +27,22 @@ from adaptlab.quiz.schema import (
 )
 
 COMMON_REQUIRED = ("id", "type", "topic", "prompt", "hint", "explanation", "lab")
+# The longest bundled text is ~450 characters. A cap keeps one YAML alias of a huge string,
+# repeated across questions, from putting megabytes on every quiz page.
+MAX_TEXT = 4000
+MAX_ID = 100
+MAX_MESSAGE = 300  # one error line; a hostile value must not flood the terminal or the page
+
+
+def describe(value: Any) -> str:
+    """A short, safe description of a YAML value for an error message.
+
+    Never repr() a container: an alias bomb ("billion laughs") is cheap for safe_load to build,
+    because aliases share one object, but its repr is exponential (minutes, gigabytes).
+    """
+    if isinstance(value, list | dict | tuple | set):
+        return f"a {type(value).__name__}"
+    return shown(value, 60)
 
 
 class _Ctx:
@@ -35,7 +52,8 @@ class _Ctx:
         self.file, self.qid = file, qid
 
     def error(self, field: str, problem: str) -> QuizBankError:
-        return QuizBankError(f"{self.file}: question {self.qid!r}: field {field!r}: {problem}")
+        line = f"{self.file}: question {describe(self.qid)}: field {field!r}: {problem}"
+        return QuizBankError(cut(line, MAX_MESSAGE))
 
 
 def _text(ctx: _Ctx, data: dict, field: str, required: bool = True, where: str = "") -> str:
@@ -47,12 +65,16 @@ def _text(ctx: _Ctx, data: dict, field: str, required: bool = True, where: str =
         return ""
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise ctx.error(label, f"must be text, got {type(value).__name__}; quote the value")
-    return str(value).strip()
+    text = str(value).strip()
+    if len(text) > MAX_TEXT:
+        raise ctx.error(label, f"is {len(text):,} characters long, over the {MAX_TEXT:,} limit; "
+                        "shorten it")
+    return text
 
 
 def _number(ctx: _Ctx, value: Any, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ctx.error(field, f"must be a finite number, got {value!r}; write e.g. 393216")
+        raise ctx.error(field, f"must be a finite number, got {describe(value)}; write e.g. 393216")
     return float(value)
 
 
@@ -71,7 +93,7 @@ def _options(ctx: _Ctx, data: dict, field: str, min_len: int = 2) -> tuple[Optio
             raise ctx.error(where, "must be a mapping with id, text and feedback")
         oid = _text(ctx, raw, "id", where=where)
         if oid in seen:
-            raise ctx.error(f"{where}.id", f"duplicate id {oid!r}; ids must be unique")
+            raise ctx.error(f"{where}.id", f"duplicate id {describe(oid)}; ids must be unique")
         seen.add(oid)
         out.append(Option(oid, _text(ctx, raw, "text", where=where),
                           _text(ctx, raw, "feedback", required=False, where=where)))
@@ -94,7 +116,7 @@ def _choice(ctx: _Ctx, data: dict, common: dict) -> ChoiceQuestion:
     known = {o.id for o in options}
     for a in answer:
         if a not in known:
-            raise ctx.error("answer", f"{a!r} is not among the options ({', '.join(sorted(known))})")
+            raise ctx.error("answer", f"{describe(a)} is not among the options ({', '.join(sorted(known))})")
     multiple = common["type"] == "multi" or (common["type"] == "scenario"
                                              and isinstance(data.get("answer"), list))
     if not multiple and len(answer) != 1:
@@ -116,7 +138,7 @@ def _pairing(ctx: _Ctx, data: dict, common: dict) -> PairingQuestion:
         item = Item(_text(ctx, raw, "id", where=w), _text(ctx, raw, "text", where=w),
                     _text(ctx, raw, "answer", where=w), _text(ctx, raw, "feedback", where=w))
         if item.answer not in known:
-            raise ctx.error(f"items[{n}].answer", f"{item.answer!r} is not among the "
+            raise ctx.error(f"items[{n}].answer", f"{describe(item.answer)} is not among the "
                             f"{choice_field} ({', '.join(sorted(known))})")
         items.append(item)
     ids = [i.id for i in items]
@@ -171,13 +193,13 @@ def _common(ctx: _Ctx, data: dict, default_topic: str) -> dict:
         _text(ctx, data, field)
     qtype = _text(ctx, data, "type")
     if qtype not in QUESTION_TYPES:
-        raise ctx.error("type", f"unknown type {qtype!r}; use one of {', '.join(QUESTION_TYPES)}")
+        raise ctx.error("type", f"unknown type {describe(qtype)}; use one of {', '.join(QUESTION_TYPES)}")
     topic = _text(ctx, data, "topic", required=False) or default_topic
     if topic not in TOPICS:
-        raise ctx.error("topic", f"unknown topic {topic!r}; use one of {', '.join(TOPICS)}")
+        raise ctx.error("topic", f"unknown topic {describe(topic)}; use one of {', '.join(TOPICS)}")
     lab = _text(ctx, data, "lab")
     if lab.split("?", 1)[0] not in LAB_PAGES:
-        raise ctx.error("lab", f"{lab!r} is not an app page; use one of {', '.join(LAB_PAGES)}"
+        raise ctx.error("lab", f"{describe(lab)} is not an app page; use one of {', '.join(LAB_PAGES)}"
                         " (query parameters allowed, e.g. /parameters?method=lora)")
     source = _text(ctx, data, "source", required=False)
     if (qtype == "classify" or topic == "classification") and not source:
@@ -197,6 +219,9 @@ def parse_question(data: Any, file: str, index: int, default_topic: str = "") ->
     if not isinstance(qid, str) or not qid.strip():
         raise QuizBankError(f"{file}: question #{index + 1}: field 'id': missing or not text; "
                             "give every question a unique id like cls-lialin-lora")
+    if len(qid.strip()) > MAX_ID:  # ids go into widget keys and a String(300) database column
+        raise QuizBankError(f"{file}: question #{index + 1}: field 'id': longer than {MAX_ID} "
+                            "characters; use a short id like cls-lialin-lora")
     ctx = _Ctx(file, qid.strip())
     common = _common(ctx, data, default_topic)
     return BUILDERS[common["type"]](ctx, data, common)

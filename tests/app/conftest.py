@@ -1,8 +1,9 @@
 """AppTest helpers for the page tests (STREAMLIT.md, "Testing with AppTest").
 
 `open_page(path, query)` runs app.py (the router, as a browser would), then switches to the
-page: a page run on its own would skip the shared frame. Caches are cleared around every test,
-because cache_data/cache_resource outlive an AppTest in one pytest process.
+page, which then runs inside app.py's frame (shared sidebar, the `user_errors` wrapper) as on a
+server: see `ServerPagesManager`. Caches are cleared around every test, because
+cache_data/cache_resource outlive an AppTest in one pytest process.
 """
 
 from __future__ import annotations
@@ -11,9 +12,31 @@ from collections.abc import Callable, Iterable
 
 import pytest
 import streamlit as st
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 APP = "../../app.py"  # AppTest resolves it relative to this file's folder (tests/app/)
+
+
+class ServerPagesManager(PagesManager):
+    """Streamlit's state on a server once any session has run app.py: not in legacy mode.
+
+    AppTest resets `PagesManager.uses_pages_directory` before every run, and with a pages/
+    folder that means legacy multipage mode: after `switch_page` the page file would run on its
+    own, without app.py (no sidebar, no `user_errors` wrapper). On a server app.py's
+    st.navigation switches the mode off for good (and ui/routing.py does it for a first
+    visitor), so tests of what a learner sees run the page inside app.py.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        PagesManager.uses_pages_directory = False
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def as_on_a_server(monkeypatch):
+    monkeypatch.setattr(app_test_module, "PagesManager", ServerPagesManager)
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +66,7 @@ def open_page() -> Callable[..., AppTest]:
         if page:
             at.switch_page(page).run()
             assert not at.exception, [e.value for e in at.exception]
+        assert at.sidebar.text_input, "the page ran inside app.py (shared sidebar present)"
         return at
 
     return _open

@@ -65,7 +65,7 @@ def test_without_a_passcode_the_page_only_says_how_to_set_one(db_url):
     at = open_instructor()
     assert "No instructor passcode is configured" in texts(at.info)
     assert "ADAPTLAB_INSTRUCTOR_PASSCODE" in texts(at.info)
-    assert not at.text_input and not shows_results(at)
+    assert not at.main.text_input and not shows_results(at)
 
 
 def test_a_wrong_passcode_is_refused(db_url, passcode):

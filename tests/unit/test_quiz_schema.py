@@ -118,6 +118,7 @@ def test_big_file_rejected(tmp_path):
 
 def test_bundled_bank_is_valid_and_big_enough():
     bank = bundled_bank()
+    assert not bank.problems  # the app would skip a bad question quietly: catch it here
     assert len(bank.questions) >= 60
     types = Counter(q.type for q in bank.questions)
     assert set(types) == {"single", "multi", "classify", "match", "order", "numeric", "scenario"}

@@ -21,7 +21,20 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'sub' / 'attempts.db'}"
+    return f"sqlite:///{tmp_path / 'attempts.db'}"
+
+
+def test_a_configured_sqlite_path_in_a_missing_folder_is_named_not_created(tmp_path):
+    missing = tmp_path / "no-such-folder"
+    with pytest.raises(StoreError, match=r"no-such-folder does not exist; create it first"):
+        Store(f"sqlite:///{missing / 'attempts.db'}")
+    assert not missing.exists()
+
+
+def test_a_missing_driver_says_how_to_install_it():
+    with pytest.raises(StoreError, match=r"driver \(pg8000\) is not installed\. Run pip install "
+                                         r"pg8000, or use postgresql\+psycopg://"):
+        Store("postgresql+pg8000://u:p@127.0.0.1/x")
 
 
 def test_default_url_is_data_folder_or_env(monkeypatch):

@@ -40,7 +40,7 @@ def bad_file(tmp_path):
 # Three real processes (each spends ~2-6 s importing torch); the rest run in-process below.
 USER_ERRORS = [
     (["--method", "lora", "--task", "sentiment", "--steps", "0"], "steps=0"),
-    (["--method", "lora", "--task", "sentiment", "--lr", "1e9"], "far too high"),
+    (["--method", "lora", "--task", "sentiment", "--lr", "1e13"], "from 1e-08 to 1e+12"),
     (["--method", "lora", "--data", "{bad}"], 'mine.jsonl, line 4, field "completion"'),
 ]
 

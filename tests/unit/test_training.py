@@ -142,7 +142,7 @@ def test_greedy_batched_equals_one_by_one(base, tok) -> None:
     ("steps", 0, "from 1 to 500"), ("steps", -5, "from 1 to 500"),
     ("steps", 100_000_000, "from 1 to 500"), ("batch_size", 65, "from 1 to 64"),
     ("lr", 0.0, "lr=0"), ("lr", -1.0, "lr=-1"), ("lr", float("nan"), "lr=nan"),
-    ("lr", float("inf"), "lr=inf"), ("lr", 1e9, "far too high"),
+    ("lr", float("inf"), "lr=inf"), ("lr", 1e13, r"from 1e-08 to 1e\+12"),
     ("schedule", "cosine", "constant, linear"),
 ])
 def test_limits_are_clear_errors(field, value, fragment) -> None:

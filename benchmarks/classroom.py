@@ -1,0 +1,313 @@
+"""A class at once: N learners open Train and start a run together on one `streamlit run app.py`.
+
+Budgets (DESIGN.md): 30 learners x 20 steps all done within 1.3x the pure compute time; the
+health endpoint answers within 200 ms throughout; an idle session costs < 1 MB of server memory.
+
+Each learner is a real WebSocket session speaking Streamlit's protocol (benchmarks/
+streamlit_client.py), not a browser: 30 Chromiums on 2 cores would measure the browsers. A
+learner opens /train?method=...&task=...&steps=... (the page fills its widgets from the link),
+then all press Train at the same moment; a learner is done when the page shows "Finished N
+steps." (the alert drawn after the run). Its time runs from its click to that message. The
+tabs run the live chart's 1 s fragment timer as the frontend does, so the server does the same
+polling work as for browsers.
+
+Pure compute baseline (measured first, in a subprocess, on the quiet machine): one whole run
+exactly as a job runs it (`adaptlab.runs.execute`: copy + apply the method, evaluate before,
+N steps, evaluate after, frozen-weights proof) with one torch thread, as the app's compute gate
+sets; `one_run_s` is the median of a few runs after a warm-up. The class's pure compute time is
+learners x one_run_s / slots (2 slots = 2 cores): perfect use of both cores and nothing else.
+`two_runs_at_once_s` (two runs in two threads of one process, as the gate runs them) is also
+reported: it shows how much two threads slow each other down (the GIL, shared caches).
+
+Health latency: a separate process GETs /_stcore/health every --sample-ms throughout and reads
+the server's RSS from /proc/<pid>/status. Memory: `rss_before` is after one warm-up tab opened
+Train (torch and the model loaded); `rss_idle` after the N learners opened Train too;
+per_idle_session_mb = (rss_idle - rss_before) / N; `rss_peak_training` the highest sample while
+they train.
+
+    python benchmarks/classroom.py [--learners 30] [--steps 20] [--method lora] [--json-out F]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.streamlit_client import AppSession, element_text  # noqa: E402
+from tests.browser.conftest import launch_server, stop_server  # noqa: E402
+
+PAGE = "train"
+TASK = "sentiment"
+SLOTS = 2  # ui.jobs.DEFAULT_SLOTS: the compute gate's slots on the classroom machine
+FAILED = ("The run failed", "The run stopped early", "Stopped:")
+
+
+# ---------------------------------------------------------------- the pure compute baseline
+
+BASELINE_CODE = """
+import json, statistics, sys, threading, time
+import torch
+torch.set_num_threads(1)  # as adaptlab.jobs.ComputeGate sets for the app
+from adaptlab.models import load_model, load_tokenizer
+from adaptlab.runs import execute, plan_run
+method, task, steps, runs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+base, tok = load_model("mini").eval(), load_tokenizer("mini")
+plan = plan_run("mini", method, {}, context=base.config.n_positions, task=task, steps=steps,
+                seed=0, batch_size=8, max_length=64, schedule="constant")
+def timed(n):
+    start = time.perf_counter()
+    threads = [threading.Thread(target=execute, args=(plan, base, tok)) for _ in range(n)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    return time.perf_counter() - start
+timed(1)  # warm-up: lazy imports, first allocations
+one = [timed(1) for _ in range(runs)]
+two = [timed(2) for _ in range(runs)]
+print(json.dumps({"one_run_s": statistics.median(one), "two_runs_at_once_s": statistics.median(two),
+                  "one_run_samples_s": one, "two_runs_samples_s": two}))
+"""
+
+
+def baseline(method: str, task: str, steps: int, runs: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", BASELINE_CODE, method, task, str(steps), str(runs)],
+                         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True,
+                         capture_output=True, text=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return {k: [round(x, 3) for x in v] if isinstance(v, list) else round(v, 3)
+            for k, v in result.items()}
+
+
+# ---------------------------------------------------------------- server process, samples
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_seconds(pid: int | str = "self") -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU-seconds all cores spent outside idle/iowait since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return (sum(values[:8]) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def sample(url: str, pid: int, interval: float, stop, results) -> None:
+    """Sampler process: (time, health latency ms or None, server RSS MB) every `interval`."""
+    rows = []
+    while not stop.is_set():
+        start, ok = time.time(), True
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as response:
+                ok = response.read().strip() == b"ok"
+        except OSError:
+            ok = False
+        latency = (time.time() - start) * 1000
+        try:
+            rows.append((start, round(latency, 2) if ok else None, round(rss_mb(pid), 1)))
+        except OSError:  # the server is gone
+            break
+        stop.wait(max(0.0, interval - (time.time() - start)))
+    results.put(rows)
+
+
+def latency_stats(values: list[float | None]) -> dict:
+    ok = sorted(v for v in values if v is not None)
+    if not ok:
+        return {"samples": len(values), "failed": len(values)}
+    return {"samples": len(values), "failed": len(values) - len(ok), "max_ms": ok[-1],
+            "p50_ms": round(statistics.median(ok), 1),
+            "p95_ms": round(ok[min(len(ok) - 1, int(0.95 * len(ok)))], 1)}
+
+
+# ---------------------------------------------------------------- the learners
+
+def link(method: str, task: str, steps: int) -> str:
+    return f"method={method}&task={task}&steps={steps}&seed=0"
+
+
+async def settle_rss(pid: int, wait: float = 3.0, reads: int = 5) -> float:
+    await asyncio.sleep(wait)
+    values = []
+    for _ in range(reads):
+        values.append(rss_mb(pid))
+        await asyncio.sleep(0.2)
+    return round(statistics.median(values), 1)
+
+
+async def train_and_wait(tab: AppSession, button: str, steps: int, timeout: float, t0: float) -> dict:
+    """Press Train; wait for "Finished N steps." (or a failure). Times from this tab's click."""
+    seen: dict[str, float] = {}
+
+    def finished() -> bool:
+        for element in tab.find():
+            text = element_text(element)
+            kind = element.WhichOneof("type")
+            if kind == "progress" and text.startswith("Running") and "running" not in seen:
+                seen["running"] = time.monotonic()
+            if kind == "alert" and (text == f"Finished {steps} steps." or text.startswith(FAILED)):
+                seen["end"], seen["text"] = time.monotonic(), text
+                return True
+            if kind == "exception":
+                seen["end"], seen["text"] = time.monotonic(), "exception: " + element.exception.message
+                return True
+        return False
+
+    clicked = await tab.click(button)
+    try:
+        await tab.wait_for(finished, timeout)
+    except TimeoutError:
+        seen["text"] = "timed out"
+    return {"clicked_at_s": round(clicked - t0, 3),
+            "started_running_s": round(seen["running"] - clicked, 2) if "running" in seen else None,
+            "finished_s": round(seen["end"] - clicked, 2) if "end" in seen else None,
+            "finished_at_s": round(seen["end"] - t0, 2) if "end" in seen else None,
+            "outcome": seen.get("text", "?")[:200], "messages": tab.received,
+            "kbytes": round(tab.received_bytes / 1024)}
+
+
+async def drive(url: str, pid: int, args: argparse.Namespace, marks: dict) -> list[dict]:
+    warm = await AppSession(url).connect()
+    start = time.monotonic()
+    await warm.open(PAGE, timeout=args.timeout)  # the first Train visit loads torch and the model
+    marks["warmup_open_s"] = round(time.monotonic() - start, 2)
+    marks["rss_before_mb"] = await settle_rss(pid)
+    tabs = [AppSession(url) for _ in range(args.learners)]
+    await asyncio.gather(*(tab.connect() for tab in tabs))
+    marks["t_open"] = time.time()
+    start = time.monotonic()
+    await asyncio.gather(*(tab.open(PAGE, link(args.method, TASK, args.steps), args.timeout)
+                           for tab in tabs))
+    marks["all_opened_s"] = round(time.monotonic() - start, 2)
+    marks["rss_idle_mb"] = await settle_rss(pid)
+    buttons = [tab.button_id(key=f"{PAGE}.start") for tab in tabs]
+    marks["cpu_before"] = (cpu_seconds(pid), cpu_seconds(), machine_busy_seconds())
+    marks["t_click"], t0 = time.time(), time.monotonic()
+    learners = await asyncio.gather(*(train_and_wait(tab, button, args.steps, args.timeout, t0)
+                                      for tab, button in zip(tabs, buttons, strict=True)))
+    marks["t_done"] = time.time()
+    marks["cpu_after"] = (cpu_seconds(pid), cpu_seconds(), machine_busy_seconds())
+    for tab in [*tabs, warm]:
+        await tab.close()
+    return [{"learner": i, **row} for i, row in enumerate(learners)]
+
+
+# ---------------------------------------------------------------- report
+
+def summarize(args, base: dict, learners: list[dict], marks: dict, rows: list) -> dict:
+    done = [r["finished_s"] for r in learners if r["finished_s"] is not None]
+    ok = [r for r in learners if r["outcome"] == f"Finished {args.steps} steps."]
+    all_finished = max((r["finished_at_s"] for r in learners if r["finished_at_s"]), default=None)
+    pure = args.learners * base["one_run_s"] / SLOTS
+    paired = -(-args.learners // SLOTS) * base["two_runs_at_once_s"]
+    training = [r for r in rows if marks["t_click"] <= r[0] <= marks["t_done"]]
+    idle = [r for r in rows if r[0] < marks["t_click"]]
+    (srv0, drv0, box0), (srv1, drv1, box1) = marks["cpu_before"], marks["cpu_after"]
+    span = marks["t_done"] - marks["t_click"]
+    per_idle = (marks["rss_idle_mb"] - marks["rss_before_mb"]) / args.learners
+    health = latency_stats([r[1] for r in rows])
+    return {
+        "learners": args.learners, "steps": args.steps, "method": args.method, "task": TASK,
+        "slots": SLOTS, "cores": len(os.sched_getaffinity(0)),
+        "all_ok": len(ok) == args.learners,
+        "baseline": {**base, "definition": "one_run_s: median wall time of one whole run "
+                     "(adaptlab.runs.execute, 1 torch thread) alone; pure_compute_s = learners x "
+                     "one_run_s / slots"},
+        "pure_compute_s": round(pure, 1), "pure_compute_two_threads_s": round(paired, 1),
+        "all_finished_s": all_finished,
+        "ratio_all_finished_to_pure_compute": round(all_finished / pure, 2) if all_finished else None,
+        "ratio_to_two_threads_baseline": round(all_finished / paired, 2) if all_finished else None,
+        "finished_s": {"first": min(done, default=None), "median": statistics.median(done) if done
+                       else None, "last": max(done, default=None)},
+        "health": {"all": health, "idle_phase": latency_stats([r[1] for r in idle]),
+                   "training_phase": latency_stats([r[1] for r in training]),
+                   "interval_ms": args.sample_ms,
+                   "over_200ms": [[round(r[0] - marks["t_click"], 1), r[1]] for r in rows
+                                  if r[1] is None or r[1] > 200][:40]},
+        "memory_mb": {"rss_start": rows[0][2] if rows else None,
+                      "rss_before": marks["rss_before_mb"], "rss_idle": marks["rss_idle_mb"],
+                      "per_idle_session": round(per_idle, 3),
+                      "rss_peak_training": max((r[2] for r in training), default=None),
+                      "rss_end": rows[-1][2] if rows else None},
+        "cpu_during_training": {"seconds": round(span, 1), "server_cpu_s": round(srv1 - srv0, 1),
+                                "driver_cpu_s": round(drv1 - drv0, 1),
+                                "machine_busy_s": round(box1 - box0, 1),
+                                "other_processes_cpu_s": round((box1 - box0) - (srv1 - srv0)
+                                                               - (drv1 - drv0), 1)},
+        "timings": {k: marks[k] for k in ("warmup_open_s", "all_opened_s")},
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "goals": {"ratio_le_1.3": bool(all_finished and all_finished / pure <= 1.3),
+                  "health_max_le_200ms": bool(health.get("max_ms", 1e9) <= 200
+                                              and not health.get("failed")),
+                  "idle_session_lt_1mb": per_idle < 1.0},
+        "per_learner": learners,
+    }
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Baseline, then the class against a fresh server; returns the report."""
+    base = baseline(args.method, TASK, args.steps, args.baseline_runs)
+    print(f"baseline: {base}", file=sys.stderr)
+    log = Path(tempfile.mkdtemp(prefix="classroom-")) / "server.log"
+    ctx = multiprocessing.get_context("spawn")
+    stop, results = ctx.Event(), ctx.Queue()
+    marks: dict = {}
+    server, url = launch_server(log)
+    try:
+        sampler = ctx.Process(target=sample, args=(url, server.pid, args.sample_ms / 1000, stop,
+                                                   results), daemon=True)
+        sampler.start()
+        try:
+            learners = asyncio.run(drive(url, server.pid, args, marks))
+        finally:
+            stop.set()
+            rows = results.get(timeout=30)
+            sampler.join(10)
+    finally:
+        stop_server(server)
+    report = summarize(args, base, learners, marks, rows)
+    report["server_log"] = str(log)
+    return report
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=30, help="simulated learners (default 30)")
+    parser.add_argument("--steps", type=int, default=20, help="training steps per run (default 20)")
+    parser.add_argument("--method", default="lora", help="adaptation method (default lora)")
+    parser.add_argument("--json-out", type=Path, help="also write the JSON report here")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds a learner may wait")
+    parser.add_argument("--sample-ms", type=float, default=150, help="health/RSS sample interval")
+    parser.add_argument("--baseline-runs", type=int, default=3, help="runs timed for the baseline")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    report = run(args)
+    text = json.dumps(report, indent=2)
+    if args.json_out:
+        args.json_out.write_text(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
