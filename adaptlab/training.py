@@ -22,19 +22,16 @@ import torch.nn.functional as F
 from torch import nn
 
 from adaptlab.errors import UserInputError
-from adaptlab.evaluation import (
+from adaptlab.evaluation import GradGroups, finite, labelled_logits, scored_tokens
+from adaptlab.methods import get_method
+from adaptlab.methods.base import setting, validate
+from adaptlab.stopping import (
     ALL_MASKED,
-    GradGroups,
     explain_bad_gradient,
     explain_divergence,
     explain_huge_weights,
     exploded,
-    finite,
-    labelled_logits,
-    scored_tokens,
 )
-from adaptlab.methods import get_method
-from adaptlab.methods.base import setting, validate
 
 MAX_STEPS = 500
 # A huge learning rate is a lesson, not a typo to refuse: the run starts, diverges and stops with
