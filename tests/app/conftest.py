@@ -75,3 +75,17 @@ def open_page() -> Callable[..., AppTest]:
 def texts(elements: Iterable) -> str:
     """All values of a list of elements as one string, for `in` checks."""
     return "\n".join(str(e.value) for e in elements)
+
+
+def job_registry():
+    """The app's process-wide training registry (imported late: it pulls in torch)."""
+    from ui.jobs import job_registry as registry
+
+    return registry()
+
+
+def small_run(at: AppTest, steps: int) -> None:
+    """Set the Train page up for a quick run: `steps` steps of 2 examples x 32 tokens."""
+    at.number_input(key="train.steps").set_value(steps)
+    at.number_input(key="train.batch_size").set_value(2)
+    at.number_input(key="train.max_length").set_value(32)

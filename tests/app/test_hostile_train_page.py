@@ -15,7 +15,7 @@ import re
 
 from adaptlab.data import MAX_BYTES
 from adaptlab.training import MAX_LR
-from tests.app.conftest import texts
+from tests.app.conftest import job_registry, small_run, texts
 
 PAGE = "pages/train.py"
 JOB_TIMEOUT = 120
@@ -42,18 +42,6 @@ def shown(element) -> str:
     return re.sub(r"\\(.)", r"\1", str(element.value))
 
 
-def registry():
-    from ui.jobs import job_registry
-
-    return job_registry()
-
-
-def small_run(at, steps: int) -> None:
-    at.number_input(key="train.steps").set_value(steps)
-    at.number_input(key="train.batch_size").set_value(2)
-    at.number_input(key="train.max_length").set_value(32)
-
-
 def upload(at, name: str, raw: bytes) -> None:
     at.radio(key="train.source").set_value("upload").run()
     at.file_uploader(key="train.upload").set_value((name, raw, "application/jsonl")).run()
@@ -75,7 +63,7 @@ def unescaped_tag(source: str) -> bool:
 def train_and_wait(at):
     at.button(key="train.start").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    job = registry().jobs()[-1]
+    job = job_registry().jobs()[-1]
     assert job.join(JOB_TIMEOUT), job.status
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -98,7 +86,7 @@ def test_each_broken_upload_gets_one_message_and_a_finished_run_stays(open_page)
         assert at.number_input(key="train.lora.r").value == 4
     at.radio(key="train.source").set_value("bundled").run()
     assert not at.exception and not at.button(key="train.start").disabled
-    assert registry().jobs() == [job]  # a broken upload never started or dropped a run
+    assert job_registry().jobs() == [job]  # a broken upload never started or dropped a run
 
 
 def test_markup_in_the_file_name_and_in_a_bad_split_is_shown_as_text(open_page):

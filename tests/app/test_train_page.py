@@ -9,22 +9,10 @@ from __future__ import annotations
 
 import json
 
-from tests.app.conftest import texts
+from tests.app.conftest import job_registry, small_run, texts
 
 PAGE = "pages/train.py"
 JOB_TIMEOUT = 120
-
-
-def registry():
-    from ui.jobs import job_registry
-
-    return job_registry()
-
-
-def small_run(at, steps: int) -> None:
-    at.number_input(key="train.steps").set_value(steps)
-    at.number_input(key="train.batch_size").set_value(2)
-    at.number_input(key="train.max_length").set_value(32)
 
 
 def loss_chart_points(at, job_id: str) -> int:
@@ -40,7 +28,7 @@ def test_train_three_steps_then_stop_a_longer_run_and_compare_both(open_page):
     small_run(at, 3)
     at.button(key="train.start").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    (job,) = registry().jobs()
+    (job,) = job_registry().jobs()
     assert job.plan.method_config.r == 4 and job.plan.config.steps == 3
     assert job.join(JOB_TIMEOUT), job.status
     at.run()
@@ -54,7 +42,7 @@ def test_train_three_steps_then_stop_a_longer_run_and_compare_both(open_page):
 
     small_run(at, 500)  # long enough to still be running when Stop is pressed
     at.button(key="train.start").click().run()
-    longer = registry().jobs()[-1]
+    longer = job_registry().jobs()[-1]
     assert longer.id != job.id and not longer.done
     at.button(key=f"train.{longer.id}.stop").click().run()
     assert longer.join(JOB_TIMEOUT)
@@ -117,7 +105,7 @@ def test_a_diverging_run_explains_why_it_stopped(open_page):
     small_run(at, 20)
     at.number_input(key="train.lr.full").set_value(10.0)  # far too high for full fine-tuning
     at.button(key="train.start").click().run()
-    (job,) = registry().jobs()
+    (job,) = job_registry().jobs()
     assert job.join(JOB_TIMEOUT)
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -37,12 +37,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    """Poll /_stcore/health until it answers "ok"; fail early if the server died."""
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90,
+                 server: str = "streamlit") -> None:
+    """Poll /_stcore/health until it answers "ok"; fail early if the server (or the balancer in
+    front of it) died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with status {proc.returncode}")
+            raise RuntimeError(f"{server} exited with status {proc.returncode}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.read().strip() == b"ok":
@@ -50,7 +52,7 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
         except OSError:
             pass
         time.sleep(0.1)
-    raise TimeoutError(f"streamlit did not answer {url}/_stcore/health within {timeout} s")
+    raise TimeoutError(f"{server} did not answer {url}/_stcore/health within {timeout} s")
 
 
 def launch_server(log_path: Path, env: Mapping[str, str] | None = None) -> tuple[subprocess.Popen, str]:

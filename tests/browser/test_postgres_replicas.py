@@ -15,8 +15,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +33,7 @@ from tests.browser.conftest import (
     streamlit_server,
     submit_choice,
     wait_for_run,
+    wait_healthy,
 )
 
 pytestmark = pytest.mark.browser
@@ -85,26 +84,11 @@ def balancer(tmp_path_factory, replicas) -> Iterator[str]:
     proc = subprocess.Popen([haproxy, "-f", str(path)])
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_balancer(url, proc)
+        wait_healthy(url, proc, timeout=30, server="haproxy")
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-def wait_for_balancer(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"haproxy exited with status {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"haproxy did not pass {url}/_stcore/health within {timeout} s")
 
 
 def test_attempts_through_two_replicas_all_reach_the_instructor(browser, replicas, balancer,
