@@ -59,7 +59,12 @@ def parse_prefill(params: Mapping[str, str], default_method: str,
             continue
         if key not in infos:
             valid = ", ".join(infos) or "none"
-            problems.append(f"{shown(key)} is not a setting of {spec.name}: its settings are {valid}.")
+            if page_keys:  # e.g. lr on Train: a real setting there, but not one a link sets
+                problems.append(f"a link cannot set {shown(key)} here: it can set model, method, "
+                                f"{spec.name}'s settings ({valid}) and {', '.join(page_keys)}.")
+            else:
+                problems.append(f"{shown(key)} is not a setting of {spec.name}: its settings "
+                                f"are {valid}.")
             continue
         try:
             value = parse_value(infos[key], raw)

@@ -91,11 +91,13 @@ def test_lock_shows_the_controls_disabled(open_page):
 
 def test_junk_query_params_warn_and_never_crash(open_page):
     at = open_page(PAGE, {"method": "<b>x</b>", "task": "../../etc/passwd", "steps": "9999",
-                          "seed": "abc", "lock": "maybe", "bogus": "1"})
+                          "seed": "abc", "lock": "maybe", "bogus": "1", "lr": "1e9"})
     assert not at.exception, [e.value for e in at.exception]
-    warnings = texts(at.warning)
+    (warning,) = at.warning  # one message for the whole link
     for name in ("method", "task", "steps", "seed", "lock", "bogus"):
-        assert name in warnings, name
+        assert name in warning.value, name
+    # lr is a real setting on this page, just not one a link sets: say so, not "not a setting"
+    assert "a link cannot set 'lr' here" in warning.value
     assert not at.button(key="train.start").disabled
 
 
