@@ -7,6 +7,7 @@ labels stay unshifted because Hugging Face causal LMs shift them internally (CON
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from collections.abc import Iterator
@@ -92,8 +93,14 @@ def load_task(name: str, tasks_dir: Path = TASKS_DIR) -> list[Example]:
     if name not in tasks:
         valid = ", ".join(tasks) or "(none found in assets/tasks)"
         raise DataError(f"unknown task {name!r}: choose one of {valid}")
-    path = tasks[name].path
-    return parse_jsonl(path.read_bytes(), source=f"assets/tasks/{path.name}")
+    return list(_parsed_task(tasks[name].path))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_task(path: Path) -> tuple[Example, ...]:
+    # Parsed once per process: a class pressing Train together would otherwise parse the same
+    # file 30 times in a row, each holding the GIL the server needs to answer (classroom.py).
+    return tuple(parse_jsonl(path.read_bytes(), source=f"assets/tasks/{path.name}"))
 
 
 # ---------------------------------------------------------------- learner data
@@ -131,11 +138,12 @@ def _field(obj: dict[str, Any], key: str, where: str) -> tuple[str | None, str |
     if not value.strip():
         return None, f'{where}, field "{key}": it is empty. Give the text the model should ' + (
             "produce." if key == "completion" else "continue.")
-    half = next((ch for ch in value if "\ud800" <= ch <= "\udfff"), None)
-    if half is not None:  # JSON lets "\ud800" stand alone; no tokenizer or page can encode it
-        return None, (f'{where}, field "{key}": it contains \\u{ord(half):04x}, half of a '
-                      "UTF-16 pair, which is not a character. Remove it or write the whole "
-                      "character.")
+    try:
+        value.encode("utf-8")  # C speed; fails only on a lone surrogate
+    except UnicodeEncodeError as exc:  # JSON lets "\ud800" stand alone; nothing can encode it
+        return None, (f'{where}, field "{key}": it contains \\u{ord(value[exc.start]):04x}, '
+                      "half of a UTF-16 pair, which is not a character. Remove it or write the "
+                      "whole character.")
     return value, None
 
 
