@@ -89,3 +89,23 @@ def small_run(at: AppTest, steps: int) -> None:
     at.number_input(key="train.steps").set_value(steps)
     at.number_input(key="train.batch_size").set_value(2)
     at.number_input(key="train.max_length").set_value(32)
+
+
+def open_instructor(query: dict[str, str] | None = None,
+                    secrets: dict | None = None) -> AppTest:
+    """The Instructor page inside app.py, with optional link parameters and st.secrets."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in (secrets or {}).items():
+        at.secrets[name] = value
+    at.query_params.update(query or {})
+    at.run().switch_page("pages/instructor.py").run()
+    assert not at.exception
+    return at
+
+
+def unlock(at: AppTest, passcode: str) -> AppTest:
+    """Type `passcode` into the Instructor gate and press Unlock."""
+    at.text_input(key="instructor.passcode").input(passcode)
+    next(b for b in at.button if b.label == "Unlock").click().run()
+    assert not at.exception
+    return at

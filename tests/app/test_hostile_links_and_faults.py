@@ -20,8 +20,8 @@ from streamlit.testing.v1 import AppTest
 from adaptlab.models import BUNDLED_DIR, MODEL_DIR_ENV
 from adaptlab.quiz import bank as bank_module
 from adaptlab.store import Store
+from tests.app.conftest import APP, texts, unlock
 
-APP = "../../app.py"  # relative to this file
 PASSCODE = "correct horse battery staple"
 SCRIPT = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 PAGES = ["pages/home.py", "pages/methods.py", "pages/parameters.py", "pages/train.py",
@@ -48,9 +48,6 @@ def open_app(page: str | None = None, query: dict | None = None, name: str = "")
     assert at.sidebar.text_input, "the page ran inside app.py (shared sidebar present)"
     return at
 
-
-def texts(elements) -> str:
-    return "\n".join(str(e.value) for e in elements)
 
 
 def assert_no_raw_html(at: AppTest, *needles: str) -> None:
@@ -137,8 +134,7 @@ def test_html_in_questions_is_shown_as_text(hostile_bank):
 def test_the_instructor_sees_every_bank_problem(hostile_bank, monkeypatch):
     monkeypatch.setenv("ADAPTLAB_INSTRUCTOR_PASSCODE", PASSCODE)
     at = open_app("pages/instructor.py")
-    at.text_input(key="instructor.passcode").input(PASSCODE)
-    next(b for b in at.button if b.label == "Unlock").click().run()
+    unlock(at, PASSCODE)
     at.radio(key="instructor.section").set_value("export").run()
     assert not at.exception
     listing = at.code[0].value
@@ -329,8 +325,7 @@ def test_instructor_and_home_survive_a_bad_database(tmp_path, monkeypatch, url):
     use_db(monkeypatch, tmp_path, url)
     monkeypatch.setenv("ADAPTLAB_INSTRUCTOR_PASSCODE", PASSCODE)
     at = open_app("pages/instructor.py")
-    at.text_input(key="instructor.passcode").input(PASSCODE)
-    next(b for b in at.button if b.label == "Unlock").click().run()
+    unlock(at, PASSCODE)
     assert not at.exception and len(db_errors(at)) == 1 and not at.dataframe
     at.session_state["adaptlab.learner"].display_name = "tester"
     at.switch_page("pages/home.py").run()

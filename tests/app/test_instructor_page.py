@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from adaptlab.store import Store
+from tests.app.conftest import open_instructor, texts, unlock
 
-APP = "../../app.py"  # relative to this file
 PASSCODE = "correct horse battery staple"
 
 
@@ -34,27 +34,6 @@ def passcode(monkeypatch):
     monkeypatch.setenv("ADAPTLAB_INSTRUCTOR_PASSCODE", PASSCODE)
     return PASSCODE
 
-
-def open_instructor(query: dict[str, str] | None = None, secrets: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in (secrets or {}).items():
-        at.secrets[name] = value
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    at.run().switch_page("pages/instructor.py").run()
-    assert not at.exception
-    return at
-
-
-def unlock(at: AppTest, passcode: str) -> AppTest:
-    at.text_input(key="instructor.passcode").input(passcode)
-    next(b for b in at.button if b.label == "Unlock").click().run()
-    assert not at.exception
-    return at
-
-
-def texts(elements) -> str:
-    return "\n".join(str(e.value) for e in elements)
 
 
 def shows_results(at: AppTest) -> bool:

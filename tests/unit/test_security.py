@@ -1,7 +1,8 @@
-"""Security checks: server settings, the instructor passcode, weights never unpickled.
+"""Security checks: server settings, weights never unpickled, nothing executes user data.
 
 Behaviour first (a pickle that would write a marker file is refused and the marker never
-appears; wrong passcodes stay locked); a static scan of adaptlab/ and ui/ is the second line.
+appears); a static scan of adaptlab/ and ui/ is the second line. The instructor passcode is
+checked on the page itself: tests/app/test_instructor_security.py.
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from adaptlab import models
 from adaptlab.errors import ModelUnavailableError
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = "../../app.py"  # relative to this file
-PASSCODE = "correct horse battery staple"
 
 
 # ---- .streamlit/config.toml -------------------------------------------------------------------
@@ -55,96 +53,6 @@ def test_xsrf_protection_stays_on(config):
 def test_secrets_stay_out_of_git():
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert ".streamlit/secrets.toml" in ignored
-
-
-# ---- the instructor passcode -----------------------------------------------------------------
-
-@pytest.fixture
-def db_url(tmp_path, monkeypatch) -> str:
-    from adaptlab.store import Store
-
-    url = f"sqlite:///{tmp_path / 'quiz.db'}"
-    monkeypatch.setenv("ADAPTLAB_DB_URL", url)
-    Store(url).record_attempt("amy", "cls-lialin-lora", "reparam", True, 1.0,
-                              topic="classification")
-    return url
-
-
-def instructor(query: dict | None = None) -> AppTest:
-    import streamlit as st
-
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query or {})
-    at.run().switch_page("pages/instructor.py").run()
-    assert not at.exception
-    return at
-
-
-def try_passcode(at: AppTest, given: str) -> AppTest:
-    at.text_input(key="instructor.passcode").input(given)
-    next(b for b in at.button if b.label == "Unlock").click().run()
-    assert not at.exception
-    return at
-
-
-def unlocked(at: AppTest) -> bool:
-    return bool(at.dataframe) or bool(at.get("download_button"))
-
-
-@pytest.mark.parametrize("given", [
-    "", " ", "correct horse battery", PASSCODE + " ", PASSCODE.upper(), "x" * 100_000,
-    "çørrect hørse 🐎 battery staple", "correct\x00horse battery staple", "' OR '1'='1",
-])
-def test_wrong_passcodes_are_refused(db_url, monkeypatch, given):
-    monkeypatch.setenv("ADAPTLAB_INSTRUCTOR_PASSCODE", PASSCODE)
-    at = try_passcode(instructor(), given)
-    assert not unlocked(at) and "Wrong passcode" in "\n".join(e.value for e in at.error)
-    assert "amy" not in "\n".join(m.value for m in at.markdown)
-
-
-def test_a_unicode_passcode_works_when_it_matches(db_url, monkeypatch):
-    monkeypatch.setenv("ADAPTLAB_INSTRUCTOR_PASSCODE", "çørrect hørse 🐎")
-    assert unlocked(try_passcode(instructor(), "çørrect hørse 🐎"))
-
-
-def test_no_passcode_configured_means_locked_with_how_to(db_url, monkeypatch):
-    monkeypatch.delenv("ADAPTLAB_INSTRUCTOR_PASSCODE", raising=False)
-    at = instructor({"passcode": "", "instructor": "1"})
-    info = "\n".join(i.value for i in at.info)
-    assert "No instructor passcode is configured" in info and "ADAPTLAB_INSTRUCTOR_PASSCODE" in info
-    assert not at.text_input and not unlocked(at)
-
-
-@pytest.mark.parametrize("query", [
-    {"passcode": PASSCODE}, {"instructor": "1"}, {"page": "instructor", "unlock": "1"},
-    {"learner": "amy", "section": "results"}, {"instructor.passcode": PASSCODE},
-])
-def test_query_parameters_never_unlock(db_url, monkeypatch, query):
-    monkeypatch.setenv("ADAPTLAB_INSTRUCTOR_PASSCODE", PASSCODE)
-    at = instructor(query)
-    assert not unlocked(at) and at.text_input(key="instructor.passcode").value == ""
-
-
-def test_the_passcode_is_compared_in_constant_time():
-    # Behaviour is tested above; this pins the mechanism: digests of equal length compared
-    # with hmac.compare_digest, never ==, so timing reveals neither content nor length.
-    source = (ROOT / "ui" / "instructor_auth.py").read_text(encoding="utf-8")
-    assert source.count("hmac.compare_digest(") == 2
-    tree = ast.parse(source)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Compare):
-            names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-            assert not names & {"passcode", "given"}, ast.unparse(node)
-
-
-def test_changing_the_passcode_locks_open_dashboards(db_url, monkeypatch):
-    monkeypatch.setenv("ADAPTLAB_INSTRUCTOR_PASSCODE", PASSCODE)
-    at = try_passcode(instructor(), PASSCODE)
-    assert unlocked(at)
-    monkeypatch.setenv("ADAPTLAB_INSTRUCTOR_PASSCODE", "a new passcode")
-    at.run()
-    assert not at.exception and not unlocked(at)
 
 
 # ---- weights: safetensors only, never a pickle -----------------------------------------------
