@@ -13,7 +13,6 @@ Importing this module never imports torch: generated practice questions import i
 
 from __future__ import annotations
 
-import logging
 import math
 import random
 import re
@@ -39,8 +38,6 @@ from ui.navigation import page_file
 from ui.state import learner, widget_key
 from ui.store_access import get_store
 from ui.text import plain
-
-log = logging.getLogger("adaptlab.app")
 
 PAGE = "quiz"
 MAX_TRIES = 3
@@ -117,7 +114,6 @@ def bank_problems_notice(detail: bool = False) -> None:
     problems = bundled_bank().problems
     if not problems:
         return
-    log.warning("quiz bank problems: %s", "; ".join(problems))
     first = "" if detail else f" First problem: {plain(problems[0], limit=300)}"
     st.warning(f"{len(problems)} problem(s) in the question files under assets/quizzes/: the "
                "questions affected are left out, the rest work. To fix, run `python -m adaptlab "

@@ -16,6 +16,7 @@ Two ways to load, on purpose:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +27,7 @@ import yaml
 from adaptlab.quiz.parse import parse_question
 from adaptlab.quiz.schema import TOPICS, Question, QuizBankError
 
+log = logging.getLogger(__name__)
 BUNDLED_DIR = Path(__file__).resolve().parents[2] / "assets" / "quizzes"
 MAX_FILE_BYTES = 1_000_000  # a question file is text; anything bigger is a mistake or an attack
 MAX_QUESTIONS = 500  # per file (the biggest bundled one has 17); aliases make each one ~4 bytes
@@ -165,4 +167,6 @@ def bundled_bank() -> Bank:
 def _tolerant_bank(folder: Path) -> Bank:
     # Keyed by folder, loaded once per process: a Bank is immutable, so sessions share it.
     questions, problems = check([folder])
+    if problems:  # once per process, for whoever runs the server
+        log.warning("quiz bank problems (questions left out): %s", "; ".join(problems))
     return Bank(tuple(questions), tuple(problems))
