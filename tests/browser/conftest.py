@@ -150,14 +150,19 @@ def full_page_screenshot(page, path: Path) -> Path:
     return path
 
 
+def unavailable(reason: str, require_flag: str) -> None:
+    """Skip for `reason`, or fail when CI set `require_flag`=1 (a missing service is then a bug)."""
+    if os.environ.get(require_flag) == "1":
+        pytest.fail(f"{reason}; {require_flag}=1 makes this a failure")
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    if Path(CHROMIUM).exists():
-        return CHROMIUM
-    reason = f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)"
-    if os.environ.get("ADAPTLAB_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason + "; ADAPTLAB_REQUIRE_BROWSER=1 makes this a failure")
-    pytest.skip(reason)
+    if not Path(CHROMIUM).exists():
+        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)",
+                    "ADAPTLAB_REQUIRE_BROWSER")
+    return CHROMIUM
 
 
 @pytest.fixture(scope="session")

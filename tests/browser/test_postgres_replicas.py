@@ -32,6 +32,7 @@ from tests.browser.conftest import (
     open_quiz_as,
     streamlit_server,
     submit_choice,
+    unavailable,
     wait_for_run,
     wait_healthy,
 )
@@ -39,19 +40,15 @@ from tests.browser.conftest import (
 pytestmark = pytest.mark.browser
 PASSCODE = "replica-test-passcode"
 REPLICA_COOKIE = "ADAPTLAB_REPLICA"  # set by deploy/haproxy.cfg
-
-
-def missing(reason: str) -> None:
-    if os.environ.get("ADAPTLAB_REQUIRE_DEPLOY_TESTS") == "1":
-        pytest.fail(reason + "; ADAPTLAB_REQUIRE_DEPLOY_TESTS=1 makes this a failure")
-    pytest.skip(reason)
+REQUIRED = "ADAPTLAB_REQUIRE_DEPLOY_TESTS"  # CI sets it: a missing service fails, not skips
 
 
 @pytest.fixture(scope="module")
 def postgres_url() -> str:
     url = os.environ.get("ADAPTLAB_TEST_POSTGRES_URL")
     if not url:
-        missing("ADAPTLAB_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL and sets it)")
+        unavailable("ADAPTLAB_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL and sets "
+                    "it)", REQUIRED)
     engine = create_engine(url)
     with engine.begin() as conn:  # a clean table: earlier runs may have left attempts behind
         conn.execute(text("DROP TABLE IF EXISTS quiz_attempts"))
@@ -73,7 +70,7 @@ def replicas(tmp_path_factory, chromium_path, postgres_url) -> Iterator[tuple[st
 def balancer(tmp_path_factory, replicas) -> Iterator[str]:
     haproxy = shutil.which("haproxy")
     if haproxy is None:
-        missing("no haproxy command (apt-get install haproxy)")
+        unavailable("no haproxy command (apt-get install haproxy)", REQUIRED)
     port = free_port()
     config = (ROOT / "deploy" / "haproxy.cfg").read_text()
     for name, url in zip(("replica1", "replica2"), replicas, strict=True):
