@@ -97,7 +97,7 @@ def _register_optional(sub: argparse._SubParsersAction) -> None:
     """Subcommands that live with their own feature (training, quizzes, pretraining)."""
     import importlib
 
-    for module, function in [("adaptlab.training_cli", "add_train_command"),
+    for module, function in [("adaptlab.training.cli", "add_train_command"),
                              ("adaptlab.quiz.cli", "add_quiz_commands"),
                              ("adaptlab.pretrain.cli", "add_pretrain_command")]:
         try:

@@ -300,17 +300,3 @@ def batches(encoded: list[EncodedExample], batch_size: int, seed: int,
             order += epoch
         chunk, order = order[:batch_size], order[batch_size:]
         yield collate([encoded[i] for i in chunk], pad_id)
-
-
-def exact_match(predictions: list[str], targets: list[str]) -> float:
-    """Share of predictions equal to their target, after stripping whitespace at both ends.
-
-    Stripping is fair because completions start with a space by GPT-2 convention and generation
-    may end on a newline: that whitespace is a tokenisation detail, not the answer. Case counts.
-    """
-    if len(predictions) != len(targets):
-        raise ValueError(f"{len(predictions)} predictions for {len(targets)} targets")
-    if not targets:
-        return 0.0
-    hits = sum(p.strip() == t.strip() for p, t in zip(predictions, targets, strict=True))
-    return hits / len(targets)

@@ -25,7 +25,7 @@ BUNDLED_DIR = ROOT / "assets" / "models" / "mini-gpt2"
 # model). Only model.safetensors is ever read for weights there, never a pickle.
 MODEL_DIR_ENV = "ADAPTLAB_MODEL_DIR"
 # The bundled model's architecture; used for its skeleton when its folder is missing.
-MINI_ARCH = {"n_layer": 4, "n_embd": 192, "n_head": 3, "n_positions": 256, "vocab_size": 4096}
+MINI_ARCH = {"n_layer": 4, "n_embd": 192, "n_head": 6, "n_positions": 256, "vocab_size": 4096}
 
 
 @dataclass(frozen=True)

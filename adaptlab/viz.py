@@ -168,3 +168,69 @@ def run_overlay(losses: pd.DataFrame) -> go.Figure:
     fig.update_layout(height=400, xaxis_title="step", yaxis_title="training loss", showlegend=True,
                       legend={"orientation": "h", "y": -0.2, "yanchor": "top"}, margin=_FIGURE_MARGIN)
     return fig
+
+
+# ---------------------------------------------------------------- what a run learned
+
+# One colour and one marker shape per "what gets trained" family (adaptlab.taxonomy).
+FAMILY_STYLE = {
+    "all-weights": ("#000000", "circle"), "selective": ("#0072B2", "square"),
+    "inserted-modules": ("#009E73", "diamond"), "reparameterized": ("#D55E00", "triangle-up"),
+    "virtual-tokens": ("#CC79A7", "cross"),
+}
+
+
+def accuracy_bars(before: float, after: float, chance: float | None, metric: str) -> go.Figure:
+    """Held-out accuracy before and after training, with chance drawn as a dashed line."""
+    fig = go.Figure(go.Bar(
+        x=["before training", "after training"], y=[before, after], marker_color=["#BBBBBB", TRAIN_COLOUR],
+        text=[f"{before:.0%}", f"{after:.0%}"], textposition="outside", cliponaxis=False,
+        hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
+    if chance is not None:
+        fig.add_hline(y=chance, line={"dash": "dash", "color": EVAL_COLOUR},
+                      annotation_text=f"chance {chance:.0%} (one answer to everything)",
+                      annotation_position="top left")
+    fig.update_layout(height=300, yaxis={"range": [0, 1.12], "tickformat": ".0%", "title": metric},
+                      margin=_FIGURE_MARGIN, showlegend=False)
+    return fig
+
+
+def accuracy_vs_params(reference: pd.DataFrame, mine: pd.DataFrame, chance: float | None,
+                       metric: str) -> go.Figure:
+    """Held-out accuracy against trainable parameters (log), one point per method or run.
+
+    `reference` (the shipped sweep): method, title, family, trainable_params, headline (mean),
+    headline_min, headline_max; drawn with the seeds' range as error bars. `mine` (the learner's
+    runs): run, family, trainable_params, headline; drawn large, outlined, labelled.
+    """
+    fig = go.Figure()
+    for family, (colour, symbol) in FAMILY_STYLE.items():
+        part = reference[reference["family"] == family]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["trainable_params"].tolist(), y=part["headline"].tolist(), mode="markers+text",
+            name=f"reference: {family}", text=part["title"].tolist(), textposition="top center",
+            textfont={"size": 11}, opacity=0.55,
+            marker={"color": colour, "symbol": symbol, "size": 11},
+            error_y={"type": "data", "symmetric": False,
+                     "array": (part["headline_max"] - part["headline"]).tolist(),
+                     "arrayminus": (part["headline"] - part["headline_min"]).tolist(),
+                     "color": colour, "thickness": 1},
+            hovertemplate="%{text}: %{y:.0%} (mean of 3 seeds)<br>%{x:,} trainable parameters"
+                          "<extra>reference sweep</extra>"))
+    for row in mine.itertuples():
+        colour, symbol = FAMILY_STYLE.get(row.family, ("#000000", "circle"))
+        fig.add_trace(go.Scatter(
+            x=[row.trainable_params], y=[row.headline], mode="markers+text", name=row.run,
+            text=[row.run], textposition="bottom center", textfont={"size": 12, "color": "#000"},
+            marker={"color": colour, "symbol": symbol, "size": 17, "line": {"width": 2, "color": "#000"}},
+            hovertemplate=f"{row.run}: %{{y:.0%}}<br>%{{x:,}} trainable parameters<extra>your run</extra>"))
+    if chance is not None:
+        fig.add_hline(y=chance, line={"dash": "dash", "color": "#777"},
+                      annotation_text=f"chance {chance:.0%}", annotation_position="bottom right")
+    fig.update_layout(height=460, xaxis={"type": "log", "title": "trainable parameters (log scale)"},
+                      yaxis={"range": [-0.05, 1.1], "tickformat": ".0%", "title": metric},
+                      legend={"orientation": "h", "y": -0.18, "yanchor": "top"},
+                      margin=_FIGURE_MARGIN, showlegend=True)
+    return fig

@@ -12,7 +12,7 @@ tabs run the live chart's 1 s fragment timer as the frontend does, so the server
 polling work as for browsers.
 
 Pure compute baseline (measured first, in a subprocess, on the quiet machine): one whole run
-exactly as a job runs it (`adaptlab.runs.execute`: copy + apply the method, evaluate before,
+exactly as a job runs it (`adaptlab.training.run.execute`: copy + apply the method, evaluate before,
 N steps, evaluate after, frozen-weights proof) with one torch thread, as the app's compute gate
 sets; `one_run_s` is the median of a few runs after a warm-up. The class's pure compute time is
 learners x one_run_s / slots (2 slots = 2 cores): perfect use of both cores and nothing else.
@@ -60,9 +60,10 @@ FAILED = ("The run failed", "The run stopped early", "Stopped:")
 BASELINE_CODE = """
 import json, statistics, sys, threading, time
 import torch
-torch.set_num_threads(1)  # as adaptlab.jobs.ComputeGate sets for the app
+torch.set_num_threads(1)  # as adaptlab.training.jobs.ComputeGate sets for the app
 from adaptlab.models import load_model, load_tokenizer
-from adaptlab.runs import execute, plan_run
+from adaptlab.training.plan import plan_run
+from adaptlab.training.run import execute
 method, task, steps, runs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 base, tok = load_model("mini").eval(), load_tokenizer("mini")
 plan = plan_run("mini", method, {}, context=base.config.n_positions, task=task, steps=steps,
@@ -229,7 +230,7 @@ def summarize(args, base: dict, learners: list[dict], marks: dict, rows: list) -
         "slots": SLOTS, "cores": len(os.sched_getaffinity(0)),
         "all_ok": len(ok) == args.learners,
         "baseline": {**base, "definition": "one_run_s: median wall time of one whole run "
-                     "(adaptlab.runs.execute, 1 torch thread) alone; pure_compute_s = learners x "
+                     "(adaptlab.training.run.execute, 1 torch thread) alone; pure_compute_s = learners x "
                      "one_run_s / slots"},
         "pure_compute_s": round(pure, 1), "pure_compute_two_threads_s": round(paired, 1),
         "all_finished_s": all_finished,

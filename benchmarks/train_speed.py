@@ -31,7 +31,8 @@ from transformers import GPT2Config, GPT2LMHeadModel  # noqa: E402
 
 from adaptlab.methods import get_method, method_names  # noqa: E402
 from adaptlab.models import BUNDLED_DIR, MINI_ARCH, load_model  # noqa: E402
-from adaptlab.training import TrainConfig, train_steps  # noqa: E402
+from adaptlab.training.config import TrainConfig  # noqa: E402
+from adaptlab.training.steps import train_steps  # noqa: E402
 
 LABELLED = 16
 
@@ -137,7 +138,7 @@ def ablation(base, method: str, rounds: int) -> dict:
         stream = itertools.cycle(batches)
 
         def step():
-            from adaptlab.evaluation import label_loss
+            from adaptlab.training.loss import label_loss
             batch = next(stream)
             loss = label_loss(model, batch) if labelled else model(**batch).loss
             loss.backward()
@@ -171,6 +172,8 @@ def bf16_check(base, method: str, steps: int = 12) -> dict:
         torch.manual_seed(0)  # the same LoRA init for both
         model = get_method(method).apply(base)
         stream = train_steps(model, itertools.cycle(batches), TrainConfig(steps=steps, lr=1e-3,
+                                                                          schedule="constant",
+                                                                          warmup_steps=0,
                                                                           eval_every=0))
         with torch.autocast("cpu", dtype=dtype or torch.bfloat16, enabled=dtype is not None):
             results = list(stream)
@@ -178,9 +181,22 @@ def bf16_check(base, method: str, steps: int = 12) -> dict:
                         "losses": [round(r.loss, 4) for r in results]}
     drift = max(abs(a - b) for a, b in zip(result["fp32"]["losses"], result["bf16"]["losses"],
                                            strict=True))
-    return {"method": method, "fp32_ms": result["fp32"]["ms"], "bf16_ms": result["bf16"]["ms"],
-            "max_loss_difference": round(drift, 4),
-            "fp32_losses": result["fp32"]["losses"], "bf16_losses": result["bf16"]["losses"]}
+    learns = {name: _learns(r["losses"], len(batches)) for name, r in result.items()}
+    out = {"method": method, "fp32_ms": result["fp32"]["ms"], "bf16_ms": result["bf16"]["ms"],
+           "max_loss_difference": round(drift, 4), "fp32_learns": learns["fp32"],
+           "bf16_learns": learns["bf16"],
+           "fp32_losses": result["fp32"]["losses"], "bf16_losses": result["bf16"]["losses"]}
+    if learns["fp32"] and not learns["bf16"]:
+        out["note"] = ("bf16 does not learn here: the same batches give the same losses, because "
+                       "each early update is below bf16's precision (8 bits of mantissa) next to "
+                       "the frozen weights it is added to; keep fp32 (or fp32 master weights).")
+    return out
+
+
+def _learns(losses: list[float], period: int) -> bool:
+    """The batches cycle with this period: the last cycle's mean loss must be clearly lower."""
+    first, last = losses[:period], losses[-period:]
+    return sum(last) / len(last) < 0.98 * sum(first) / len(first)
 
 
 def gpt2_small(rounds: int) -> dict:
@@ -197,7 +213,7 @@ def gpt2_small(rounds: int) -> dict:
 
 def classroom(size: int) -> dict:
     """`size` learners start a 20-step LoRA run on the sentiment task at the same moment."""
-    from adaptlab.jobs import ComputeGate, JobRegistry
+    from adaptlab.training.jobs import ComputeGate, JobRegistry
 
     registry = JobRegistry(gate=ComputeGate())  # slots = cores, one torch thread per run
     settings = {"steps": 20, "eval_every": 0}

@@ -9,6 +9,7 @@ import streamlit as st
 from adaptlab.viz import run_overlay
 from ui import compare_view as view
 from ui.jobs import session_jobs
+from ui.reference_view import accuracy_chart, task_picker
 
 st.title("Compare your runs")
 st.caption("Every run you started in this session, on one chart and in one table. Runs with the "
@@ -45,6 +46,8 @@ def runs_view() -> None:
 
 
 runs_view()
+st.subheader("What each method learned: held-out accuracy against trainable parameters")
+accuracy_chart(task_picker("compare.task", jobs), jobs, key="compare.accuracy")
 st.caption("trainable %: share of the model's parameters that train. ms/step: mean time of one "
            "optimizer step. Eval loss and accuracy: on held-out examples, before and after "
            "training. Memory: the engine's fp32 estimate for one training step at the run's "

@@ -1,12 +1,12 @@
 """Diagnose: a broken run, really trained; find the cause, apply the fix, rerun and compare.
 
-Every curve comes from the engine training the bundled model (adaptlab.diagnosis); the page only
+Every curve comes from the engine training the bundled model (adaptlab.training.diagnosis); the page only
 picks a scenario, shows the runs and grades the learner's diagnosis (ui/diagnose_view.py).
 """
 
 import streamlit as st
 
-from adaptlab.diagnosis import BY_ID, SCENARIOS
+from adaptlab.training.diagnosis import BY_ID, SCENARIOS
 from ui import diagnose_view as view
 from ui.state import widget_key
 

@@ -23,8 +23,10 @@ st.title("Train: real steps on a small GPT-2")
 st.caption("Pick data, a method and its settings, then press Train. Every step below really "
            "runs on this computer's CPU: forward pass, loss, backward pass, optimizer step.")
 link = view.read_run_link()
-prefill_widgets(PAGE, DEFAULT_METHOD, page_keys=view.PAGE_KEYS, page_problems=link.problems)
-view.apply_run_link(PAGE, link)
+prefill = prefill_widgets(PAGE, DEFAULT_METHOD, page_keys=view.PAGE_KEYS,
+                          page_problems=link.problems)
+view.apply_run_link(PAGE, link, prefill.method or st.session_state.get(
+    widget_key(PAGE, "method"), DEFAULT_METHOD))
 
 controls, run_area = st.columns([1.6, 2.4] if learner().projector else [1.25, 2.75], gap="large")
 with controls:

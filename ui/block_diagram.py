@@ -134,10 +134,15 @@ def _virtual(df: pd.DataFrame) -> pd.DataFrame:
     return df[df["block"].isna() & (df["origin"] == "added")]
 
 
+def _makes_prefixes(virtual: pd.DataFrame, n_layer: int, d_model: int) -> bool:
+    """True for prefix tuning: some added tensor is 2·L·d wide (the table, or its MLP's output)."""
+    width = str(2 * n_layer * d_model)
+    return bool(virtual["shape"].map(lambda shape: width in shape.split("×")).any())
+
+
 def _input_nodes(df: pd.DataFrame, n_layer: int, d_model: int) -> list[str]:
     virtual = _virtual(df)
-    prefix_width = 2 * n_layer * d_model
-    at_input = virtual[~virtual["shape"].str.endswith(f"×{prefix_width}")]
+    at_input = virtual if not _makes_prefixes(virtual, n_layer, d_model) else virtual.iloc[0:0]
     label = f"x: the block's input\\n(block {n_layer - 1} of 0..{n_layer - 1})"
     lines = [f'x [label="{label}", shape=plaintext, style=""]']
     if not at_input.empty:
@@ -152,12 +157,15 @@ def _input_nodes(df: pd.DataFrame, n_layer: int, d_model: int) -> list[str]:
 def _prefix_nodes(df: pd.DataFrame, n_layer: int, d_model: int) -> list[str]:
     """Prefix tuning: learned keys and values for every layer, read by attention."""
     virtual = _virtual(df)
-    per_layer = virtual[virtual["shape"].str.endswith(f"×{2 * n_layer * d_model}")]
-    if per_layer.empty:
+    if not _makes_prefixes(virtual, n_layer, d_model):
         return []
-    m = int(per_layer["shape"].iloc[0].split("×")[0])
-    return [f'pk [label="{m} prefix keys and values for this layer\\n(new, trains; one set per layer)", '
-            f'{_style("added")}]', f'pk -> {_node_id(2)} [label="extra K, V"]']
+    table = virtual[virtual["shape"].str.endswith(f"×{2 * n_layer * d_model}")]
+    seeds = virtual[virtual["name"].str.contains("embedding")]  # with the MLP: m×d inputs
+    m = int((table if not table.empty else seeds)["shape"].iloc[0].split("×")[0])
+    how = "one set per layer" if not table.empty else "made by an MLP while training"
+    return [f'pk [label="{m} prefix keys and values for this layer\\n(new, trains; {how})\\n'
+            f'{int(virtual["count"].sum()):,} parameters", {_style("added")}]',
+            f'pk -> {_node_id(2)} [label="extra K, V"]']
 
 
 def legend_dot() -> str:

@@ -3,7 +3,7 @@
 Scenario runs are short (a few seconds), so they run inline in the script thread with a status
 box, but they still take a slot of the shared compute gate (ui/jobs.py) so a class of learners
 never oversubscribes the CPU. The base model comes from the shared registry and is only read:
-`adaptlab.diagnosis.run` trains a deep copy.
+`adaptlab.training.diagnosis.run` trains a deep copy.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 import streamlit as st
 
-from adaptlab.diagnosis import Outcome, Recipe, Scenario, check_diagnosis, run
 from adaptlab.errors import UserInputError
-from ui.jobs import BUNDLED_MODEL, job_registry
+from adaptlab.training.diagnosis import Outcome, Recipe, Scenario, check_diagnosis
+from ui.jobs import job_registry
 from ui.text import plain
 
 log = logging.getLogger("adaptlab.diagnose")
@@ -58,21 +58,16 @@ def diagnose_state() -> DiagnoseState:
 # ---------------------------------------------------------------- running
 
 
-def _run_gated(recipe: Recipe) -> Outcome:
-    registry = job_registry()
-    base, tokenizer = registry.base(BUNDLED_MODEL)
-    registry.gate.acquire()  # in turn with the Train page's jobs; never cancelled
-    try:
-        return run(recipe, base, tokenizer)
-    finally:
-        registry.gate.release()
+def _run_in_worker(recipe: Recipe) -> Outcome:
+    """The run happens in a training worker, in turn with the Train page's jobs."""
+    return job_registry().diagnose(recipe)
 
 
 def run_inline(recipe: Recipe, label: str) -> Outcome | None:
     """Run `recipe` for real with a status box; any failure becomes a message, never a traceback."""
     with st.status(f"{label}: {recipe.describe()}…", expanded=False) as status:
         try:
-            outcome = _run_gated(recipe)
+            outcome = _run_in_worker(recipe)
         except UserInputError as exc:
             status.update(label=f"{label}: could not run", state="error")
             st.error(plain(exc, limit=400), icon=":material/error:")
@@ -97,7 +92,7 @@ def _trace(fig: go.Figure, outcome: Outcome, role: str, held_out: bool) -> None:
     colour, dash = STYLE[role]
     # None stays None: plotly draws a gap there, never a made-up number.
     fig.add_scatter(x=[p[0] for p in points], y=[p[1] for p in points], connectgaps=False,
-                    mode="lines+markers", name=f"{role} run (lr={outcome.recipe.lr:g})",
+                    mode="lines+markers", name=f"{role} run (lr={outcome.recipe.rate:g})",
                     line={"color": colour, "dash": dash})
 
 
@@ -157,7 +152,7 @@ def facts(outcome: Outcome) -> None:
     cols = st.columns(4)
     cols[0].metric("Trainable parameters", f"{outcome.trainable_params:,}",
                    help=f"out of {outcome.total_params:,} in the adapted model")
-    cols[1].metric("Learning rate", f"{recipe.lr:g}")
+    cols[1].metric("Learning rate", f"{recipe.rate:g}")
     cols[2].metric("Steps run", f"{len(outcome.steps)} of {recipe.steps}")
     cols[3].metric("Held-out loss", _span(outcome),
                    help="Before training → after training; – when the run stopped early.")

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from adaptlab.errors import UserInputError
+from ui.jobs import keep_alive
 from ui.state import NAME_LIMIT, learner, widget_key
 from ui.text import plain
 
@@ -44,13 +45,23 @@ def sidebar() -> None:
         st.text_input(
             "Your display name", key=widget_key("sidebar", "display_name"), max_chars=NAME_LIMIT,
             placeholder="e.g. Sam", on_change=_save_name,
-            help="Used only to keep your quiz progress apart from others'. No password needed; "
-                 "do not enter anything private.",
+            help="The name your quiz answers are saved under. The Quiz page also asks for a "
+                 "secret you choose, so nobody else can use your name; do not enter anything "
+                 "private.",
         )
         st.toggle("Projector mode (larger text)", key=widget_key("sidebar", "projector"),
                   on_change=_save_projector, help="For showing AdaptLab to a room.")
     if me.projector:
         st.html(PROJECTOR_CSS)
+    if keep_alive():
+        _watch_runs()
+
+
+@st.fragment(run_every=5.0)
+def _watch_runs() -> None:
+    """While a run of this learner trains, every page tells the registry the tab is still open;
+    a closed tab stops ticking, and the registry cancels the run (ui.jobs.IDLE_SECONDS)."""
+    keep_alive()
 
 
 @contextmanager

@@ -1,14 +1,13 @@
-"""Background training jobs for this session: the shared registry and small start/poll/cancel helpers.
+"""Training jobs for this session: the shared registry and small start/poll/cancel helpers.
 
-One `JobRegistry` serves the whole process (`st.cache_resource`): it holds the pristine bundled
-model (loaded once, `.eval()`, only ever read: each job trains its own deep copy, see the peft
-in-place trap in ../shared/STREAMLIT.md) and the compute gate that lets `training_slots()` runs
-compute at once. Jobs run in worker threads that never call `st.*`; pages poll them from a
-fragment. A job belongs to its session's owner id, so a learner can switch pages and come back
-to the same run, and the Compare page finds every run of this session.
+One `JobRegistry` serves the whole process (`st.cache_resource`): a queue in front of a pool of
+worker processes (adaptlab.training.workers) that hold the pristine bundled model and train
+copies of it, so the server's event loop never waits on training. Pages poll jobs from a
+fragment; a job belongs to its learner, so a learner can switch pages and come back to the same
+run, and the Compare page finds every run of theirs. A run whose pages stopped polling (the tab
+was closed) is cancelled within IDLE_SECONDS.
 
-Pages keep their own "current job" (Train and Diagnose each have one), stored in typed session
-state by page name.
+Pages keep their own "current job" (Train has one), stored in typed session state by page name.
 """
 
 from __future__ import annotations
@@ -23,34 +22,48 @@ import streamlit as st
 from ui.state import training_runs
 
 if TYPE_CHECKING:  # torch is heavy: importing this module must stay cheap for light pages
-    from adaptlab.jobs import JobRegistry, TrainingJob
+    from adaptlab.training.jobs import JobRegistry, TrainingJob
 
 SLOTS_ENV = "ADAPTLAB_TRAINING_SLOTS"
-DEFAULT_SLOTS = 2  # the classroom machine has 2 cores; one torch thread per run
+QUEUE_ENV = "ADAPTLAB_TRAINING_QUEUE"
+DEFAULT_SLOTS = 2  # the classroom machine has 2 cores; one worker process with one thread each
+DEFAULT_QUEUE = 60  # runs waiting at most: two per learner of a class of 30
+IDLE_SECONDS = 20.0  # a run nobody polls for this long (tab closed) is cancelled
 BUNDLED_MODEL = "mini"
 
 
-def training_slots() -> int:
-    """Runs that may compute at once: secrets `[training] max_concurrent`, then the environment."""
+def _setting(name: str, env: str, default: int) -> int:
+    """A positive whole number from secrets `[training] name`, then the environment."""
     try:
         section = st.secrets.get("training")
     except FileNotFoundError:  # no secrets file at all
         section = None
-    raw = (section or {}).get("max_concurrent") or os.environ.get(SLOTS_ENV)
+    raw = (section or {}).get(name) or os.environ.get(env)
     try:
-        slots = int(raw) if raw is not None else DEFAULT_SLOTS
+        value = int(raw) if raw is not None else default
     except (TypeError, ValueError):
-        return DEFAULT_SLOTS  # a typo in the configuration must not take the Train page down
-    return max(1, slots)
+        return default  # a typo in the configuration must not take the Train page down
+    return max(1, value)
 
 
-@st.cache_resource(show_spinner=False)
+def training_slots() -> int:
+    """Runs that may compute at once: secrets `[training] max_concurrent`, then the environment."""
+    return _setting("max_concurrent", SLOTS_ENV, DEFAULT_SLOTS)
+
+
+def _release(registry: JobRegistry) -> None:
+    registry.close()  # its worker processes end with it (a cleared cache, a test)
+
+
+@st.cache_resource(show_spinner=False, on_release=_release)
 def job_registry() -> JobRegistry:
-    """The process-wide registry and its compute gate. The bundled model is loaded by the first
-    run that needs it (JobRegistry.base), so listing runs never fails on a broken model folder."""
-    from adaptlab.jobs import ComputeGate, JobRegistry
+    """The process-wide registry and its worker pool. Workers load the bundled model for the first
+    run that needs it, so listing runs never fails on a broken model folder."""
+    from adaptlab.training.jobs import JobRegistry
 
-    registry = JobRegistry(ComputeGate(slots=training_slots()))
+    registry = JobRegistry(slots=training_slots(),
+                           max_waiting=_setting("max_queue", QUEUE_ENV, DEFAULT_QUEUE),
+                           idle_seconds=IDLE_SECONDS)
     # torch, transformers and plotly are loaded by now: ~500k objects that live as long as the
     # process. Freezing them keeps Python's full collections from scanning them all (~0.4 s
     # holding the GIL, every few tens of seconds under a class's load: benchmarks/classroom.py
@@ -62,16 +75,21 @@ def job_registry() -> JobRegistry:
 
 
 def session_owner() -> str:
-    """This session's id in the registry: its runs are its own."""
-    return training_runs().owner
+    """This learner's id in the registry. A signed-in learner is one owner in every tab, so
+    "one run per learner" is per person, not per tab; before signing in, this session."""
+    from ui.identity import proven_learner
+
+    proven = proven_learner()
+    return f"learner:{proven}" if proven else training_runs().owner
 
 
 def start_job(page: str, method: str, settings: Mapping[str, Any], *, task: str | None = None,
               examples: Any = None, **training: Any) -> TrainingJob:
-    """Start a run for this session and make it `page`'s current job.
+    """Start a run for this learner and make it `page`'s current job.
 
-    Raises UserInputError (before any compute) when a setting is out of range. The registry
-    cancels this session's previous unfinished run: one slot per learner.
+    Raises UserInputError (before any compute) when a setting is out of range, and QueueFull
+    (a UserInputError) when the class queue is at its cap. The registry cancels this learner's
+    previous unfinished run: one run per learner.
     """
     job = job_registry().start(BUNDLED_MODEL, method, dict(settings), owner=session_owner(),
                                task=task, examples=examples, **training)
@@ -92,5 +110,24 @@ def cancel_current(page: str) -> None:
 
 
 def session_jobs() -> list[TrainingJob]:
-    """Every run of this session, oldest first (all pages)."""
-    return job_registry().jobs(session_owner())
+    """Every run of this learner, oldest first (all pages). Reading them counts as looking at
+    them, so the weights of runs a learner still compares are not released."""
+    jobs = job_registry().jobs(session_owner())
+    for job in jobs:
+        job.touch()
+    return jobs
+
+
+def stop_all_runs() -> int:
+    """The instructor's button: cancel every unfinished run of the class; how many."""
+    return job_registry().cancel_all()
+
+
+def keep_alive() -> bool:
+    """Mark this learner's unfinished runs as watched (any page polls it); True if one runs."""
+    if "adaptlab.training_runs" not in st.session_state:
+        return False  # no run started in this session: do not even create the registry
+    live = [job for job in session_jobs() if not job.done]
+    for job in live:
+        job.touch()
+    return bool(live)

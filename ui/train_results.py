@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from adaptlab.runs import CANCELLED
+from adaptlab.training.run import CANCELLED
 from ui.text import plain
 
 
@@ -36,23 +36,74 @@ def _loss(value: float | None) -> str:
     return "–" if value is None else f"{value:.4f}"
 
 
-def before_after(result) -> None:
-    """Held-out loss and exact-match accuracy, before and after training."""
-    after = result.after
-    loss_delta = (after.loss - result.before.loss
-                  if after and after.loss is not None and result.before.loss is not None else None)
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _points(before: float, after: float | None) -> str | None:
+    return None if after is None else f"{(after - before) * 100:+.0f} points"
+
+
+def before_after(result, key: str) -> None:
+    """Held-out loss and the model's answers scored, before and after training; chance drawn."""
+    from adaptlab.viz import accuracy_bars
+
+    before, after = result.before, result.after
+    b, a = before.scores, after.scores if after else None
+    classes = b.balanced_accuracy is not None
+    loss_delta = (after.loss - before.loss
+                  if after and after.loss is not None and before.loss is not None else None)
+    metric, help_text = (("Balanced accuracy", f"Mean over the labels of the share answered right: "
+                          f"one answer to everything scores exactly the chance level, {_pct(b.chance)}.")
+                         if classes else
+                         ("Token F1 (partial credit)", "Words the answer shares with the expected "
+                          "one (SQuAD's F1): credit for an answer that is nearly right."))
+    second = (b.balanced_accuracy, a.balanced_accuracy if a else None) if classes else \
+        (b.token_f1, a.token_f1 if a else None)
     top, bottom = st.columns(2), st.columns(2)  # 2×2: four across truncate the labels
-    cols = [*top, *bottom]
-    cols[0].metric("Held-out loss before", _loss(result.before.loss), border=True,
-                   help=f"Cross-entropy on the {result.eval_split} examples, never trained on.")
-    cols[1].metric("Held-out loss after", _loss(after.loss if after else None), border=True,
-                   delta=None if loss_delta is None else f"{loss_delta:+.4f}", delta_color="inverse",
-                   help="Lower is better: the model puts more probability on the right answers.")
-    cols[2].metric("Accuracy before", f"{result.before.accuracy:.0%}", border=True,
-                   help="Greedy answers that match the expected completion exactly.")
-    cols[3].metric("Accuracy after", f"{after.accuracy:.0%}" if after else "–", border=True,
-                   delta=(f"{(after.accuracy - result.before.accuracy) * 100:+.0f} points"
-                          if after else None))
+    top[0].metric("Held-out loss", _loss(after.loss if after else None), border=True,
+                  delta=None if loss_delta is None else f"{loss_delta:+.4f} (was {_loss(before.loss)})",
+                  delta_color="inverse",
+                  help=f"Cross-entropy on the {result.eval_split} examples, never trained on. "
+                       "Lower is better, but a low loss alone does not show the task was learned.")
+    top[1].metric("Exact match", _pct(a.exact_match if a else None), border=True,
+                  delta=_points(b.exact_match, a.exact_match if a else None),
+                  help=f"Greedy answers equal to the expected answer (was {_pct(b.exact_match)}).")
+    bottom[0].metric(metric, _pct(second[1]), border=True, delta=_points(second[0], second[1]),
+                     help=f"{help_text} Before training: {_pct(second[0])}.")
+    bottom[1].metric("Most common answer", f"{a.top_share:.0%}" if a else "–", border=True,
+                     help="The share of held-out inputs that got the model's most frequent "
+                          f"answer ({a.top_answer!r} after training)." if a else None)
+    if a is not None:
+        if result.warning:
+            st.warning(plain(result.warning, limit=400), icon=":material/report:")
+        st.plotly_chart(accuracy_bars(second[0] if classes else b.exact_match,
+                                      second[1] if classes else a.exact_match,
+                                      b.chance, metric if classes else "Exact match"),
+                        key=f"train.accuracy.{key}", config={"displaylogo": False},
+                        alt=f"{metric if classes else 'Exact match'} before and after training"
+                            + (f", with chance at {_pct(b.chance)}" if classes else "") + ".")
+    answers_table(result)
+
+
+def answers_table(result) -> None:
+    """Every held-out prompt: the expected answer, the answers before and after, and a mark."""
+    rows = result.answers()
+    right = sum(r["correct"] for r in rows)
+    st.subheader("Answers on held-out inputs")
+    st.caption(f"The model's greedy answer to each of the {len(rows)} {result.eval_split} "
+               f"examples, which it never trained on: {right} of {len(rows)} exactly right after "
+               "training (✓).")
+    table = pd.DataFrame({"": ["✓" if r["correct"] else "✗" for r in rows],
+                          "prompt": [r["prompt"] for r in rows],
+                          "expected": [r["expected"] for r in rows],
+                          "before training": [r["before"] for r in rows],
+                          "after training": [r["after"] if r["after"] is not None else "–"
+                                             for r in rows]})
+    # st.dataframe shows cells as literal text: model output and uploads never become markup.
+    st.dataframe(table, hide_index=True, width="stretch", height=36 * 10 + 4,
+                 column_config={"": st.column_config.TextColumn(width=30, help="✓ exact match"),
+                                "prompt": st.column_config.TextColumn(width="large")})
 
 
 def frozen_proof(result) -> None:
@@ -116,16 +167,22 @@ def generations(result) -> None:
                                 for name in table.columns})
 
 
-def downloads(job) -> None:
-    from adaptlab.export import export_zip
+def _zip(job) -> bytes:
+    """Built when the learner clicks: the model is rebuilt from the run's trained tensors."""
+    from adaptlab.training.export import export_zip
+    from ui.jobs import job_registry
 
+    return export_zip(job.result, job_registry().trained_model(job))
+
+
+def downloads(job) -> None:
     result = job.result
-    if result.model is None:
+    if result.trained is None and result.model is None:
         st.caption("This run's weights were released to save memory (only your newest runs keep "
                    "them). Train again to download.")
         return
     st.download_button("Download the trained weights and reproduce.py (zip)",
-                       data=lambda: export_zip(result), file_name=f"adaptlab-{job.plan.method}-"
+                       data=lambda: _zip(job), file_name=f"adaptlab-{job.plan.method}-"
                        f"{job.id}.zip", mime="application/zip", icon=":material/download:",
                        key=f"train.download.{job.id}", on_click="ignore",
                        help="Trained (or added) tensors as safetensors, the data, run.json and a "
@@ -139,7 +196,7 @@ def results(job) -> None:
     if result is None:
         return
     if result.after is not None:
-        before_after(result)
+        before_after(result, job.id)
     frozen_proof(result)
     step_anatomy(job)
     generations(result)

@@ -19,17 +19,19 @@ from adaptlab.data import DataError, Example, list_tasks, parse_jsonl
 from adaptlab.errors import UserInputError
 from adaptlab.methods import REGISTRY, MethodSpec, get_method, settings_of
 from adaptlab.methods.base import SettingInfo, check_setting, parse_value
-from adaptlab.training import SUGGESTED_LR, TrainConfig
+from adaptlab.training.config import TrainConfig, method_defaults
+from ui.reference_view import expectations
 from ui.settings_form import seed_defaults, setting_key
 from ui.state import link_prefill, widget_key
 from ui.text import plain
 
+_DEFAULT_CONFIG_FIELDS = {info.name: info.default for info in settings_of(TrainConfig)}
 POLL_SECONDS = 1.0
 PAGE_KEYS = ("task", "steps", "seed", "lock")  # read here, not by ui.query
 BUNDLED, UPLOAD = "bundled", "upload"
 DEFAULT_TASK = "sentiment"  # the one the suggested learning rates were tuned on
-# Shorter than the engine's defaults: a first run should finish in seconds on a laptop.
-START_VALUES = {"steps": 30, "batch_size": 8, "max_length": 64, "seed": 0, "schedule": "constant"}
+# Settings shared by every method; steps, rate, schedule and warm-up are each method's own.
+START_VALUES = {name: _DEFAULT_CONFIG_FIELDS[name] for name in ("batch_size", "max_length", "seed")}
 _TRAIN_INFOS = {info.name: info for info in settings_of(TrainConfig)}
 
 
@@ -75,7 +77,7 @@ def read_run_link() -> RunLink:
     return parse_run_link(st.query_params.to_dict())
 
 
-def apply_run_link(page: str, link: RunLink) -> None:
+def apply_run_link(page: str, link: RunLink, method: str) -> None:
     """Fill task/steps/seed once per link (like ui.query); its problems are warned about by
     ui.query.prefill_widgets, in the page's one link warning."""
     params = st.query_params.to_dict()
@@ -86,9 +88,10 @@ def apply_run_link(page: str, link: RunLink) -> None:
         if link.task:
             st.session_state[widget_key(page, "source")] = BUNDLED
             st.session_state[widget_key(page, "task")] = link.task
-        for name in ("steps", "seed"):
-            if getattr(link, name) is not None:
-                st.session_state[widget_key(page, name)] = getattr(link, name)
+        if link.steps is not None:
+            st.session_state[recipe_key(page, "steps", method)] = link.steps
+        if link.seed is not None:
+            st.session_state[widget_key(page, "seed")] = link.seed
     if link.locked:
         st.info("Your instructor set up this run: the method, task and settings are locked. "
                 "Press Train to run it.", icon=":material/lock:")
@@ -109,6 +112,7 @@ def data_picker(page: str, locked: bool) -> tuple[str | None, list[Example] | No
                             key=widget_key(page, "task"), disabled=locked, persist_state="session",
                             help="Small prompt → completion tasks bundled with AdaptLab.")
         st.caption(tasks[name].summary)
+        expectations(name)
         return name, None
     upload = st.file_uploader("Your JSONL file", type=["jsonl"], key=widget_key(page, "upload"),
                               help='One JSON object per line: {"prompt": "...", "completion": '
@@ -149,38 +153,47 @@ def locked_settings(page: str, spec: MethodSpec) -> dict[str, Any]:
     return values
 
 
-def _number(page: str, name: str, label: str, default: Any, info: SettingInfo | None = None,
-            **kwargs: Any) -> Any:
-    info = info or _TRAIN_INFOS[name]
-    key = widget_key(page, name)
+def _number(key: str, label: str, default: Any, info: SettingInfo, **kwargs: Any) -> Any:
     st.session_state.setdefault(key, default)
     kind = int if info.kind is int else float
     return st.number_input(label, min_value=kind(info.min), max_value=kind(info.max), key=key,
                            help=info.help, persist_state="session", **kwargs)
 
 
+def recipe_key(page: str, name: str, method: str) -> str:
+    """Steps, learning rate, schedule and warm-up are kept per method: each starts from its own
+    defaults (MethodSpec.training), and a learner's change to one method's rate stays with it."""
+    return widget_key(page, name, method)
+
+
 def training_settings(page: str, spec: MethodSpec, locked: bool) -> dict[str, Any]:
-    """Steps, learning rate, batch size, sequence length, seed and schedule, with help text."""
-    suggested = SUGGESTED_LR.get(spec.family, 1e-3)
+    """Steps, learning rate, batch size, sequence length, seed, schedule and warm-up."""
+    defaults = method_defaults(spec.name)
     left, right = st.columns(2)
     with left:
-        steps = _number(page, "steps", "Steps", START_VALUES["steps"], step=1, disabled=locked)
-        batch = _number(page, "batch_size", "Batch size", START_VALUES["batch_size"], step=1)
-        seed = _number(page, "seed", "Seed", START_VALUES["seed"], step=1, disabled=locked)
+        steps = _number(recipe_key(page, "steps", spec.name), "Steps", defaults["steps"],
+                        _TRAIN_INFOS["steps"], step=10, disabled=locked)
+        batch = _number(widget_key(page, "batch_size"), "Batch size", START_VALUES["batch_size"],
+                        _TRAIN_INFOS["batch_size"], step=1)
+        seed = _number(widget_key(page, "seed"), "Seed", START_VALUES["seed"], _TRAIN_INFOS["seed"],
+                       step=1, disabled=locked)
     with right:
-        # One learning rate per method: each family starts from its own suggested rate.
-        lr = _number(page, f"lr.{spec.name}", "Learning rate", suggested, _TRAIN_INFOS["lr"],
-                     format="%.1e", step=suggested / 2)
-        length = _number(page, "max_length", "Max length (tokens)", START_VALUES["max_length"],
-                         step=8)
-        schedule_key = widget_key(page, "schedule")
-        st.session_state.setdefault(schedule_key, START_VALUES["schedule"])
+        lr = _number(recipe_key(page, "lr", spec.name), "Learning rate", defaults["lr"],
+                     _TRAIN_INFOS["lr"], format="%.1e", step=defaults["lr"] / 2)
+        length = _number(widget_key(page, "max_length"), "Max length (tokens)",
+                         START_VALUES["max_length"], _TRAIN_INFOS["max_length"], step=8)
+        schedule_key = recipe_key(page, "schedule", spec.name)
+        st.session_state.setdefault(schedule_key, defaults["schedule"])
         schedule = st.selectbox("Schedule", list(_TRAIN_INFOS["schedule"].choices), key=schedule_key,
                                 help=_TRAIN_INFOS["schedule"].help, persist_state="session")
-    st.caption(f"Suggested learning rate for {spec.title}: {suggested:g} (PEFT methods need a "
-               "higher rate than full fine-tuning).")
+    warmup = _number(recipe_key(page, "warmup_steps", spec.name), "Warm-up steps",
+                     defaults["warmup_steps"], _TRAIN_INFOS["warmup_steps"], step=1)
+    st.caption(f"{spec.title} starts from its own defaults: lr {defaults['lr']:g}, "
+               f"{defaults['steps']} steps, {defaults['schedule']} schedule with "
+               f"{defaults['warmup_steps']} warm-up steps (small parameter sets need a higher "
+               "rate than full fine-tuning).")
     return {"steps": int(steps), "batch_size": int(batch), "seed": int(seed), "lr": float(lr),
-            "max_length": int(length), "schedule": schedule}
+            "max_length": int(length), "schedule": schedule, "warmup_steps": int(warmup)}
 
 
 # ---------------------------------------------------------------- the live run
@@ -226,7 +239,8 @@ def live_run(job, key: str) -> None:
     @st.fragment(run_every=POLL_SECONDS if was_running else None)
     def poll() -> None:
         snapshot = job.snapshot()
-        st.progress(snapshot["step"] / max(1, snapshot["steps"]), text=status_line(snapshot))
+        st.progress(snapshot["step"] / max(1, snapshot["steps"]),
+                    text=plain(status_line(snapshot), limit=200))  # may quote an upload
         train_points = snapshot["step"]
         # Load (issue 7, benchmarks/classroom.py): no chart before the first step. Redrawing an
         # empty figure every second for each learner still queued for a slot cost the server

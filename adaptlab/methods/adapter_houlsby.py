@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from torch import nn
 
-from adaptlab.methods.base import Formula, MethodSpec, setting, validate
+from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, setting, validate
 from adaptlab.methods.bottleneck import ACTIVATIONS, AdapterConfig, adapter_formula, insert_adapters
 
 
@@ -37,4 +37,5 @@ SPEC = MethodSpec(
     summary="Insert two small bottleneck modules per block (after attention and after the MLP) "
             "and train only them.",
     paper="Houlsby et al. (2019), Parameter-Efficient Transfer Learning for NLP, arXiv 1902.00751",
+    training=TrainingDefaults(lr=3e-3, steps=200),
 )

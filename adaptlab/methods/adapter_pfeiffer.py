@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from torch import nn
 
-from adaptlab.methods.base import Formula, MethodSpec, setting, validate
+from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, setting, validate
 from adaptlab.methods.bottleneck import ACTIVATIONS, AdapterConfig, adapter_formula, insert_adapters
 
 
@@ -35,4 +35,5 @@ SPEC = MethodSpec(
     config_cls=PfeifferConfig, apply_fn=apply, formula_fn=formula,
     summary="Insert one small bottleneck module per block, after the MLP, and train only it.",
     paper="Pfeiffer et al. (2021), AdapterFusion, arXiv 2005.00247",
+    training=TrainingDefaults(lr=1e-2, steps=200),
 )

@@ -135,6 +135,19 @@ class Formula:
 
 
 @dataclass(frozen=True)
+class TrainingDefaults:
+    """A method's default training recipe: the one source that the Train page, the CLI, demo
+    links and the Diagnose runs start from. Each method's numbers come from a learning-rate and
+    step sweep on the bundled model (benchmarks/method_sweep.py): small parameter sets need
+    larger rates than full fine-tuning (CONTENT.md 4c), and soft prompts larger still."""
+
+    lr: float = 1e-3
+    steps: int = 200
+    schedule: str = "linear"  # warm up, then decay to 0: a fixed budget ends on a low rate
+    warmup_steps: int = 10
+
+
+@dataclass(frozen=True)
 class MethodSpec:
     """A registered adaptation method. `family` is a class id from adaptlab.taxonomy."""
 
@@ -147,6 +160,7 @@ class MethodSpec:
     summary: str
     paper: str
     uses_peft: bool = False
+    training: TrainingDefaults = TrainingDefaults()
 
     def config(self, settings: Mapping[str, Any] | None = None) -> Any:
         """Build a validated config from {name: value}; strings are parsed (CLI, query params)."""

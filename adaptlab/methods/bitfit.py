@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from torch import nn
 
-from adaptlab.methods.base import Formula, MethodSpec, freeze_all
+from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, freeze_all
 
 
 @dataclass(frozen=True)
@@ -40,4 +40,5 @@ SPEC = MethodSpec(
     apply_fn=apply, formula_fn=formula,
     summary="Train only the bias vectors; every weight matrix stays frozen.",
     paper="Ben Zaken, Ravfogel & Goldberg (2022), BitFit, arXiv 2106.10199",
+    training=TrainingDefaults(lr=3e-2, steps=200),
 )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from torch import nn
 
-from adaptlab.methods.base import Formula, MethodSpec
+from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults
 
 
 @dataclass(frozen=True)
@@ -38,4 +38,5 @@ SPEC = MethodSpec(
     apply_fn=apply, formula_fn=formula,
     summary="Update every weight of the model by gradient descent on the task loss.",
     paper="Baseline; Xiao & Zhu (2025) Eq. 4.1; Hu et al. (2021) §5.1 'FT'",
+    training=TrainingDefaults(lr=1e-3, steps=200),
 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from peft import IA3Config, get_peft_model
 from torch import nn
 
-from adaptlab.methods.base import Formula, MethodSpec, setting, validate
+from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, setting, validate
 
 # Size of the scaling vector per target, in multiples of d: outputs, except mlp.c_proj, a
 # "feed-forward" target whose *input* (the 4d activation) is scaled.
@@ -54,4 +54,5 @@ SPEC = MethodSpec(
     summary="Learn vectors that rescale attention and feed-forward activations element-wise.",
     paper="Liu et al. (2022), Few-Shot Parameter-Efficient Fine-Tuning is Better and Cheaper "
           "than In-Context Learning, arXiv 2205.05638",
+    training=TrainingDefaults(lr=1e-1, steps=200),
 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from torch import nn
 
-from adaptlab.methods.base import Formula, MethodSpec, freeze_all
+from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, freeze_all
 
 
 @dataclass(frozen=True)
@@ -37,4 +37,5 @@ SPEC = MethodSpec(
     apply_fn=apply, formula_fn=formula,
     summary="Train only the LayerNorm gains and biases; all weight matrices stay frozen.",
     paper="LayerNorm tuning as in PEFT's LNTuningConfig (arXiv 2312.11420)",
+    training=TrainingDefaults(lr=1e-1, steps=200),
 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from peft import LoraConfig, get_peft_model
 from torch import nn
 
-from adaptlab.methods.base import Formula, MethodSpec, setting, validate
+from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, setting, validate
 
 # (fan_in, fan_out) of each GPT-2 projection, in multiples of d.
 PROJECTIONS = {"c_attn": (1, 3), "attn.c_proj": (1, 1), "c_fc": (1, 4), "mlp.c_proj": (4, 1)}
@@ -54,4 +54,5 @@ SPEC = MethodSpec(
     summary="Freeze the weights and learn a low-rank update B·A for chosen projections; "
             "it can be merged into W after training.",
     paper="Hu et al. (2022), LoRA: Low-Rank Adaptation of Large Language Models, arXiv 2106.09685",
+    training=TrainingDefaults(lr=1e-2, steps=200),
 )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from peft import PromptEncoderConfig, get_peft_model
 from torch import nn
 
-from adaptlab.methods.base import Formula, MethodSpec, setting, validate
+from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, setting, validate
 
 
 @dataclass(frozen=True)
@@ -50,4 +50,7 @@ SPEC = MethodSpec(
     config_cls=PTuningSettings, apply_fn=apply, formula_fn=formula, uses_peft=True,
     summary="Produce virtual token embeddings with a small trainable encoder; the model stays frozen.",
     paper="Liu et al. (2021), GPT Understands, Too, arXiv 2103.10385",
+    # 160 steps, not 200: the virtual tokens make each step ~55 ms on the bundled model, and a
+    # default run must stay within 15 s on 2 cores (benchmarks/method_sweep.py --workers 1).
+    training=TrainingDefaults(lr=1e-2, steps=160),
 )

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 
 from torch import nn
 
-from adaptlab.methods.base import Formula, MethodSpec, check_blocks, freeze_all, setting, validate
+from adaptlab.methods.base import (
+    Formula,
+    MethodSpec,
+    TrainingDefaults,
+    check_blocks,
+    freeze_all,
+    setting,
+    validate,
+)
 
 
 @dataclass(frozen=True)
@@ -50,4 +58,5 @@ SPEC = MethodSpec(
     apply_fn=apply, formula_fn=formula,
     summary="Train only the last k Transformer blocks; everything below stays frozen.",
     paper="Li & Liang (2021) FT-TOP2; Lee et al. (2019) arXiv 1911.03090",
+    training=TrainingDefaults(lr=3e-3, steps=200),
 )

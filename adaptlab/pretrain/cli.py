@@ -24,7 +24,8 @@ def add_pretrain_command(subparsers: argparse._SubParsersAction) -> argparse.Arg
     p.add_argument("--max-minutes", type=float, default=d.max_minutes,
                    help="wall-time budget of the whole run; training shortens to fit")
     p.add_argument("--tokens", type=int, default=d.train_tokens, help="tokens to train on")
-    p.add_argument("--threads", type=int, default=1, help="torch threads (the default 1 is polite)")
+    p.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)),
+                   help="torch threads (default: every core this process may use)")
     p.set_defaults(handler=run_pretrain)
     return p
 

@@ -1,4 +1,10 @@
-"""The pretraining corpus: seeded, plain, simple English in seven genres, written by a grammar.
+"""The pretraining corpus: seeded, plain, simple English in eleven genres, written by a grammar.
+
+Seven genres are plain text (stories, everyday scenes, descriptions, dialogue, reviews,
+questions and answers, instructions); four give the model the latent skills that the bundled
+tasks then steer, as a real pretrained model has them from the web (adaptlab.pretrain.skills):
+records of people in more than one layout, present/past pairs in stories, short reviews with a
+verdict, and words said twice.
 
 `generate_corpus(seed, n_tokens_approx)` returns training documents and a ~3% held-out split that
 is written from a different seed, so held-out text is new text in the same style. The same seed
@@ -22,8 +28,10 @@ from adaptlab.pretrain.texts import TextWriter
 MODEL_DIR = Path(__file__).resolve().parents[2] / "assets" / "models" / "mini-gpt2"
 EVAL_SENTENCES = MODEL_DIR / "eval_sentences.txt"
 # Share of each genre in the corpus; stories get most room because they carry the most grammar.
-GENRE_WEIGHTS = {"story": 0.24, "everyday": 0.25, "description": 0.12, "dialogue": 0.11,
-                 "review": 0.11, "qa": 0.07, "instructions": 0.10}
+# Records, tense pairs and short reviews carry the skills the tasks steer (pretrain/skills.py).
+GENRE_WEIGHTS = {"story": 0.16, "everyday": 0.17, "description": 0.07, "dialogue": 0.07,
+                 "review": 0.08, "qa": 0.05, "instructions": 0.05, "records": 0.12,
+                 "tense": 0.12, "short_review": 0.05, "echo": 0.06}
 HELDOUT_SEED_OFFSET = 1_000_003  # held-out text comes from a different random stream
 # Characters per token of the 4096-entry BPE on this corpus (measured): sizes the generation.
 CHARS_PER_TOKEN = 4.2
@@ -42,8 +50,9 @@ class Writer(StoryWriter, EverydayWriter, TextWriter, HowToWriter, TalkWriter):
         if genre == "description":
             return self.pick([self.describe_animal, self.describe_place, self.describe_object])()
         make = {"story": self.story, "everyday": self.everyday, "dialogue": self.dialogue,
-                "review": self.review,
-                "qa": self.qa, "instructions": self.howto}[genre]
+                "review": self.review, "qa": self.qa, "instructions": self.howto,
+                "records": self.records, "tense": self.then_and_now,
+                "short_review": self.short_review, "echo": self.echo}[genre]
         return make()
 
 

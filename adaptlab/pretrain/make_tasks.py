@@ -2,7 +2,7 @@
 
 Four tasks, each with a rule a tiny model can reach in a few hundred steps and an exact-match
 metric: `sentiment` (review -> good/bad), `facts` (a made-up town, held-out phrasings),
-`format` (a name card -> "Surname, First (age)"), `style` (present -> past tense).
+`format` (a name card -> "Surname, First, age N"), `style` (present -> past tense).
 Run `python -m adaptlab.pretrain.make_tasks` to rewrite the files; the task cards are hand-written.
 """
 
@@ -67,19 +67,25 @@ def _a(noun: str) -> str:
     return ("an " if noun[0] in "aeiou" else "a ") + noun
 
 
+def _was(noun: str) -> str:
+    """The verb agrees with the noun: 'the noodles were', 'the soup was'."""
+    return "were" if noun.endswith("s") else "was"
+
+
 def _restaurant_review(rng: random.Random, label: str) -> str:
     good = label == "positive"
     food, staff, room = rng.choice(FOODS), rng.choice(STAFF), rng.choice(ROOMS)
+    was = _was(food)
     food_adj = rng.choice(FOOD_GOOD if good else FOOD_BAD)
     staff_adj = rng.choice(STAFF_GOOD if good else STAFF_BAD)
     room_adj = rng.choice(ROOM_GOOD if good else ROOM_BAD)
     parts = rng.choice([
-        [f"The {food} was {food_adj}."],
-        [f"The {food} was {food_adj} and the {staff} was {staff_adj}."],
+        [f"The {food} {was} {food_adj}."],
+        [f"The {food} {was} {food_adj} and the {staff} was {staff_adj}."],
         [f"The {staff} was {staff_adj}.", f"The {room} was {room_adj}."],
-        [f"The {food} was {food_adj}.", rng.choice(CLOSE[label])],
+        [f"The {food} {was} {food_adj}.", rng.choice(CLOSE[label])],
         # Negation flips the adjective's meaning: "not fresh" is a complaint.
-        [f"The {food} was not {rng.choice(FOOD_BAD if good else FOOD_GOOD)}.",
+        [f"The {food} {was} not {rng.choice(FOOD_BAD if good else FOOD_GOOD)}.",
          f"The {staff} was {staff_adj}."],
     ])
     return " ".join(parts)
@@ -198,13 +204,19 @@ CITIES = _w("Leeds York Bath Derby Leicester Bristol Oxford Dover Hull Exeter Ch
 
 
 def make_format(rng: random.Random, count: int = 500) -> list[Row]:
-    """"Name: Tom Baker, Age: 31, City: Leeds" -> " Baker, Tom (31)"; the city is a distractor."""
+    """"Name: Tom Baker, Age: 31, City: Leeds" -> " Baker, Tom, age 31"; the city is a distractor.
+
+    The age is written " 31" in the answer as in the prompt: the same token. An earlier "(31)"
+    put the digits after a bracket, a different token ("31"), so the answer needed a token-to-token
+    mapping that no method but full fine-tuning learned in a classroom-length run (every other
+    method got the name right and the age wrong).
+    """
     pairs: dict[tuple[str, str], None] = {}
     while len(pairs) < count:
         first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
         age, city = rng.randint(18, 89), rng.choice(CITIES)
         prompt = f"Name: {first} {last}, Age: {age}, City: {city}\nFormat:"
-        pairs[(prompt, f" {last}, {first} ({age})")] = None
+        pairs[(prompt, f" {last}, {first}, age {age}")] = None
     return _split_rows(list(pairs), rng)
 
 

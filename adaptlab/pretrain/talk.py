@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from adaptlab.pretrain import grammar as G
 from adaptlab.pretrain import words as W
-from adaptlab.pretrain.clauses import Clauses
 from adaptlab.pretrain.grammar import Actor, cap
+from adaptlab.pretrain.skills import SkillWriter
 
 POS_OPEN = ["I love this {x}.", "This {x} is great.", "What a wonderful {x}!",
             "I am very happy with this {x}.", "This is the best {x} I have ever had."]
@@ -54,7 +54,7 @@ R_NEG_CLOSE = ["We will not come back.", "I would not eat here again.", "Try ano
                "We left hungry and sad."]
 
 
-class TalkWriter(Clauses):
+class TalkWriter(SkillWriter):
     def aspect(self, part: str, good: bool) -> str:
         pool = ASPECTS[part][0 if good else 1].split()
         adj = G.text(self.pick(pool))
@@ -107,9 +107,10 @@ class TalkWriter(Clauses):
 
     def review(self) -> str:
         good = self.rng.random() < 0.5
-        if self.rng.random() < 0.5:
-            return self.product_review(good)
-        return self.restaurant_review(good)
+        text = self.product_review(good) if self.rng.random() < 0.5 else self.restaurant_review(good)
+        # Half the reviews end in a one-word verdict, as reviews on the web often do: the
+        # skill that the sentiment task steers (adaptlab.pretrain.skills).
+        return f"{text}\n{self.verdict(good)}" if self.rng.random() < 0.5 else text
 
     def exchange(self, me: str, you: str) -> list[tuple[str, str]]:
         """A few lines between two speakers, as (speaker, words)."""

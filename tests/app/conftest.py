@@ -86,7 +86,8 @@ def job_registry():
 
 def small_run(at: AppTest, steps: int) -> None:
     """Set the Train page up for a quick run: `steps` steps of 2 examples x 32 tokens."""
-    at.number_input(key="train.steps").set_value(steps)
+    method = at.selectbox(key="train.method").value  # steps, lr, schedule: one field per method
+    at.number_input(key=f"train.steps.{method}").set_value(steps)
     at.number_input(key="train.batch_size").set_value(2)
     at.number_input(key="train.max_length").set_value(32)
 

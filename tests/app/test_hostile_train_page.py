@@ -14,7 +14,7 @@ import random
 import re
 
 from adaptlab.data import MAX_BYTES
-from adaptlab.training import MAX_LR
+from adaptlab.training.config import MAX_LR
 from tests.app.conftest import job_registry, small_run, texts
 
 PAGE = "pages/train.py"

@@ -44,7 +44,7 @@ def test_loads_fast_and_is_small():
 def test_config_is_gpt2(model):
     c = model.config
     assert c.model_type == "gpt2"
-    assert (c.n_layer, c.n_embd, c.n_head, c.n_positions, c.vocab_size) == (4, 192, 3, 256, 4096)
+    assert (c.n_layer, c.n_embd, c.n_head, c.n_positions, c.vocab_size) == (4, 192, 6, 256, 4096)
     assert sum(p.numel() for p in model.parameters()) == CARD["parameters"]
 
 

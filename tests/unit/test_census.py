@@ -28,8 +28,8 @@ EXPECTED = [
     ("lora", {"r": 8, "target_modules": "c_attn,attn.c_proj,c_fc,mlp.c_proj"},
      [1_179_648, 3_145_728, 5_898_240, 9_830_400]),
     ("ia3", {}, [64_512, 172_032, 322_560, 537_600]),
-    ("prefix", {"num_virtual_tokens": 10}, [184_320, 491_520, 921_600, 1_536_000]),
-    ("prefix", {"num_virtual_tokens": 20}, [368_640, 983_040, 1_843_200, 3_072_000]),
+    ("prefix", {"num_virtual_tokens": 10, "prefix_projection": False}, [184_320, 491_520, 921_600, 1_536_000]),
+    ("prefix", {"num_virtual_tokens": 20, "prefix_projection": False}, [368_640, 983_040, 1_843_200, 3_072_000]),
     ("prompt", {"num_virtual_tokens": 20}, [15_360, 20_480, 25_600, 32_000]),
 ]
 # Pfeiffer with AdapterHub's reduction factor 16, b = d/16.

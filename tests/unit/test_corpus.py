@@ -79,3 +79,13 @@ def test_verb_inflection(verb, third, past, ing):
 ])
 def test_plurals(noun, plural):
     assert G.plural(noun) == plural
+
+
+def test_the_pretraining_schedule_shrinks_only_while_the_cpu_is_slow():
+    from adaptlab.pretrain.train import fit_steps
+
+    planned = 6000
+    slow = fit_steps(planned, done=200, left_s=1000, per_step_s=1.0)  # another process ran
+    assert slow == 1200
+    assert fit_steps(planned, done=300, left_s=2000, per_step_s=0.3) == planned  # it grows back
+    assert fit_steps(planned, done=300, left_s=-5, per_step_s=0.3) == 301  # over budget: stop now

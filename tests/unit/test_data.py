@@ -209,14 +209,3 @@ def test_masked_batch_gives_finite_loss_on_completion_only(tokenizer: PreTrained
     batch = data.collate(data.encode_all(tokenizer, examples, 64), tokenizer.eos_token_id)
     loss = model(**batch).loss
     assert torch.isfinite(loss)
-
-
-# ---------------------------------------------------------------- exact match
-
-
-def test_exact_match_strips_whitespace_but_keeps_case() -> None:
-    assert data.exact_match([" positive\n", "Negative", " Mara  Fell"],
-                            [" positive", " negative", " Mara Fell"]) == pytest.approx(1 / 3)
-    assert data.exact_match([], []) == 0.0
-    with pytest.raises(ValueError):
-        data.exact_match(["a"], [])

@@ -12,7 +12,9 @@ import math
 import pytest
 import torch
 
-from adaptlab.diagnosis import (
+from adaptlab.errors import UserInputError
+from adaptlab.models import BUNDLED_DIR, load_model, load_tokenizer
+from adaptlab.training.diagnosis import (
     BY_ID,
     REFUSED,
     SCENARIOS,
@@ -22,8 +24,6 @@ from adaptlab.diagnosis import (
     masked_mean_cross_entropy,
     run,
 )
-from adaptlab.errors import UserInputError
-from adaptlab.models import BUNDLED_DIR, load_model, load_tokenizer
 
 needs_model = pytest.mark.skipif(not (BUNDLED_DIR / "config.json").exists(),
                                  reason="the bundled model is missing")
@@ -95,7 +95,7 @@ def _texts_file(tmp_path, text: str):
 
 
 def test_bad_scenario_texts_are_named_by_file_scenario_and_field(tmp_path):
-    from adaptlab.scenario_texts import ScenarioFileError, load_texts
+    from adaptlab.training.scenario_texts import ScenarioFileError, load_texts
 
     option = "{key: k%d, text: t, feedback: f%s}"
     good = f"[{option % (1, ', correct: true')}, {option % (2, '')}]"
@@ -117,7 +117,7 @@ def test_bad_scenario_texts_are_named_by_file_scenario_and_field(tmp_path):
 
 
 def test_the_bundled_texts_match_the_runs():
-    from adaptlab.diagnosis import RUNS
-    from adaptlab.scenario_texts import load_texts
+    from adaptlab.training.diagnosis import RUNS
+    from adaptlab.training.scenario_texts import load_texts
 
     assert [t.id for t in load_texts(RUNS)] == [s.id for s in SCENARIOS] == list(RUNS)

@@ -15,11 +15,11 @@ import zipfile
 
 import pytest
 
-from adaptlab.evaluation import eval_set, held_out_loss
-from adaptlab.export import export_zip, load_export
 from adaptlab.methods import method_names
 from adaptlab.models import ROOT
-from adaptlab.runs import run_training
+from adaptlab.training.evaluation import eval_set, held_out_loss
+from adaptlab.training.export import export_zip, load_export
+from adaptlab.training.run import run_training
 from tests.unit.tiny_task import tiny_base, tiny_examples
 
 pytestmark = pytest.mark.usefixtures("one_thread")

@@ -20,12 +20,13 @@ from adaptlab.errors import UserInputError
 
 FLAGS = ("steps", "seed", "batch_size", "max_length", "lr")  # shortcuts for --set KEY=VALUE
 TABLE_ROWS = 20
+ANSWER_ROWS = 10
 
 
 def add_train_command(sub: argparse._SubParsersAction) -> None:
     from adaptlab.models import MODEL_SPECS
 
-    parser = sub.add_parser("train", help="run real training steps on a task and report the loss")
+    parser = sub.add_parser("train", help="run real training steps on a task and score the answers")
     parser.add_argument("--model", default="mini", choices=list(MODEL_SPECS))
     parser.add_argument("--method", required=True, help="a method name from `methods`")
     source = parser.add_mutually_exclusive_group(required=True)
@@ -33,7 +34,8 @@ def add_train_command(sub: argparse._SubParsersAction) -> None:
     source.add_argument("--data", metavar="FILE", help="your JSONL file of prompt/completion pairs")
     for flag in FLAGS:  # strings: the engine parses and range-checks them with one message style
         parser.add_argument("--" + flag.replace("_", "-"), dest=flag, metavar="N",
-                            help=f"same as --set {flag}=N")
+                            help=f"same as --set {flag}=N" + (" (default: the method's own)"
+                                                              if flag in ("steps", "lr") else ""))
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a method or training setting, e.g. --set r=4 --set warmup_steps=5")
     parser.add_argument("--out", metavar="ZIP", help="also export weights and reproduce.py")
@@ -59,7 +61,7 @@ def read_data(path: str) -> list:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from adaptlab.runs import run_training
+    from adaptlab.training.run import run_training
 
     settings = parse_sets(args.set)
     settings.update({flag: getattr(args, flag) for flag in FLAGS if getattr(args, flag) is not None})
@@ -69,7 +71,7 @@ def _train(args: argparse.Namespace) -> int:
     except DataError as exc:
         raise UserInputError(str(exc).replace("\n", "; ")) from None
     if args.out:
-        from adaptlab.export import export_zip
+        from adaptlab.training.export import export_zip
 
         Path(args.out).write_bytes(export_zip(result))
     emit(result.to_json(), args.format, _table)
@@ -80,25 +82,56 @@ def _num(value: float | None, fmt: str = ".4f") -> str:
     return "-" if value is None else format(value, fmt)
 
 
+def _short(text: str | None, width: int) -> str:
+    text = "-" if text is None else text.replace("\n", "⏎")
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _scores(p: dict[str, Any]) -> list[str]:
+    """Exact match, and beside it balanced accuracy (class tasks) or token F1 (generated)."""
+    lines = [f"exact match           before {_num(p['accuracy_before'], '.1%')}  "
+             f"after {_num(p['accuracy_after'], '.1%')}"]
+    if p["chance"] is not None:
+        lines.append(f"balanced accuracy     before {_num(p['balanced_accuracy_before'], '.1%')}  "
+                     f"after {_num(p['balanced_accuracy_after'], '.1%')}  "
+                     f"(chance {p['chance']:.0%}: any one-label answer)")
+    else:
+        lines.append(f"token F1 (partial)    before {_num(p['token_f1_before'], '.1%')}  "
+                     f"after {_num(p['token_f1_after'], '.1%')}")
+    if p["warning"]:
+        lines.append(f"warning: {p['warning']}")
+    return lines
+
+
+def _answers(p: dict[str, Any]) -> list[str]:
+    """The first held-out examples: a mark, the expected answer, the answers before and after."""
+    rows = p["answers"][:ANSWER_ROWS]
+    lines = [f"held-out answers ({len(rows)} of {len(p['answers'])}; ✓ = exact match after "
+             "training)", f"     {'expected':<22} {'before':<22} {'after':<22}"]
+    for row in rows:
+        mark = "✓" if row["correct"] else "✗"
+        lines.append(f"  {mark}  {_short(row['expected'], 22):<22} {_short(row['before'], 22):<22} "
+                     f"{_short(row['after'], 22):<22}")
+    return lines
+
+
 def _table(p: dict[str, Any]) -> str:
     t = p["training"]
     lines = [f"{p['method']} on {p['model']}, data {p['data']}: {p['steps_done']} of {t['steps']} "
-             f"steps, batch {t['batch_size']}, lr {t['lr']:g}, seed {t['seed']}",
+             f"steps, batch {t['batch_size']}, lr {t['lr']:g} ({t['schedule']}, warm-up "
+             f"{t['warmup_steps']}), seed {t['seed']}",
              f"{'step':>6} {'loss':>9} {'lr':>10} {'grad norm':>10}"]
     every = max(1, len(p["losses"]) // TABLE_ROWS)
     for i, loss in enumerate(p["losses"]):
         if i % every == 0 or i == len(p["losses"]) - 1:
             lines.append(f"{i + 1:>6} {_num(loss):>9} {p['lrs'][i]:>10.3g} "
                          f"{_num(p['grad_norms'][i], '.3g'):>10}")
-    lines += [
-        f"eval loss ({p['eval_split']})  before {_num(p['eval_loss_before'])}  "
-        f"after {_num(p['eval_loss_after'])}",
-        f"exact match           before {_num(p['accuracy_before'], '.1%')}  "
-        f"after {_num(p['accuracy_after'], '.1%')}",
-        f"seconds per step {_num(p['seconds_per_step'], '.3f')}; trainable "
-        f"{p['trainable_params']:,} of {p['total_params']:,}; frozen parameters unchanged: "
-        f"{'yes' if p['frozen_unchanged'] else 'NO'}",
-    ]
+    lines.append(f"eval loss ({p['eval_split']})  before {_num(p['eval_loss_before'])}  "
+                 f"after {_num(p['eval_loss_after'])}")
+    lines += _scores(p) + _answers(p)
+    lines.append(f"seconds per step {_num(p['seconds_per_step'], '.3f')}; trainable "
+                 f"{p['trainable_params']:,} of {p['total_params']:,}; frozen parameters "
+                 f"unchanged: {'yes' if p['frozen_unchanged'] else 'NO'}")
     for s in p["samples"]:
         lines.append(f"  {s['prompt']!r}\n    before: {s['before']!r}\n    after:  {s['after']!r}")
     if p["stopped_reason"]:

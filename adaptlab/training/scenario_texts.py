@@ -1,7 +1,7 @@
 """The diagnosis scenarios' texts, loaded from assets/diagnosis/scenarios.yaml and validated.
 
 Texts only: title, symptom, what the fix changes, and the diagnosis options with their feedback.
-The runs and the checks on them are code, in `adaptlab.diagnosis`, keyed by the same ids. Only
+The runs and the checks on them are code, in `adaptlab.training.diagnosis`, keyed by the same ids. Only
 `yaml.safe_load` is used; every error names the file, the scenario and the field.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-SCENARIOS_FILE = Path(__file__).resolve().parent.parent / "assets" / "diagnosis" / "scenarios.yaml"
+SCENARIOS_FILE = Path(__file__).resolve().parents[2] / "assets" / "diagnosis" / "scenarios.yaml"
 SCENARIO_FIELDS = ("id", "title", "symptom", "change", "options")
 OPTION_FIELDS = ("key", "text", "feedback", "correct")
 
@@ -85,7 +85,7 @@ def _scenario(data: object, name: str, n: int, ids: Collection[str]) -> Scenario
     where = f"{name}: scenario {sid!r}"
     if sid not in ids:
         raise ScenarioFileError(f"{where}: field 'id': no runs for this id in "
-                                f"adaptlab/diagnosis.py; choose one of {', '.join(ids)}")
+                                f"adaptlab/training/diagnosis.py; choose one of {', '.join(ids)}")
     return ScenarioText(sid, _text(data, "title", where), _text(data, "symptom", where),
                         _text(data, "change", where), _options(data, where))
 
@@ -110,5 +110,5 @@ def load_texts(ids: Collection[str], path: Path = SCENARIOS_FILE) -> tuple[Scena
         if found.count(sid) != 1:
             problem = "missing" if sid not in found else "listed twice"
             raise ScenarioFileError(f"{path.name}: scenario {sid!r}: field 'id': {problem}; "
-                                    "each scenario in adaptlab/diagnosis.py appears once")
+                                    "each scenario in adaptlab/training/diagnosis.py appears once")
     return texts

@@ -1,6 +1,6 @@
 """Why a run stops early, in words a learner can act on.
 
-The trainer (adaptlab.training) stops at the first step whose loss is not finite or has
+The trainer (adaptlab.training.steps) stops at the first step whose loss is not finite or has
 exploded, whose gradient overflowed, or whose update blew a weight up; each check here comes
 with the explanation the learner reads, naming the likely cause (usually the learning rate,
 compared with the method's suggested one) and what to change.
@@ -16,7 +16,7 @@ def _lr_advice(lr: float, suggested_lr: float) -> str:
         return (f"The learning rate {lr:g} is far too high for this method: each update "
                 f"overshoots. Try lr={suggested_lr:g}.")
     return (f"Lower the learning rate (try lr={lr / 10:g}) or clip the gradients harder "
-            "(e.g. max_grad_norm=1).")
+            "(e.g. max_grad_norm=0.5; the default is 1).")
 
 
 def explain_divergence(loss: float, first_loss: float | None, lr: float, suggested_lr: float,

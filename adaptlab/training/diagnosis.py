@@ -2,7 +2,7 @@
 
 A scenario joins two halves by id: its texts (what the learner sees, and diagnosis options whose
 feedback names the misconception, CONTENT.md 4c) are data in assets/diagnosis/scenarios.yaml,
-loaded by `adaptlab.scenario_texts`; its runs (the broken recipe and its fix) and the checks on
+loaded by `adaptlab.training.scenario_texts`; its runs (the broken recipe and its fix) and the checks on
 their outcomes are code, in `RUNS` below.
 
 Every number comes from the engine's `train_steps`; nothing is simulated. Two bugs cannot be
@@ -23,16 +23,23 @@ from torch import nn
 
 from adaptlab.data import IGNORE_INDEX, batches, encode_all, load_task, split
 from adaptlab.errors import UserInputError
-from adaptlab.evaluation import eval_set, held_out_loss
 from adaptlab.methods import get_method
 from adaptlab.methods.base import freeze_all
-from adaptlab.runs import adapt, plan_run
-from adaptlab.scenario_texts import Option, ScenarioText, load_texts
-from adaptlab.training import SUGGESTED_LR, StepResult, train_steps
+from adaptlab.training.config import default_lr
+from adaptlab.training.evaluation import eval_set, held_out_loss
+from adaptlab.training.plan import adapt, plan_run
+from adaptlab.training.scenario_texts import Option, ScenarioText, load_texts
+from adaptlab.training.steps import StepResult, train_steps
 
 FREEZE_ALL = "freeze every parameter after applying the method"
 MASK_ALL = "set every label to -100"
 REFUSED = "The engine refused to start: "
+
+
+# A diagnosis needs the symptom, not a finished model: each run is this many steps (the overfitting
+# scenario sets its own). Rate, schedule and warm-up are the method's defaults (MethodSpec.training)
+# unless a scenario breaks one of them on purpose.
+DIAGNOSE_STEPS = 40
 
 
 @dataclass(frozen=True)
@@ -40,8 +47,8 @@ class Recipe:
     """One run: method, training settings, data, and at most one deliberate bug."""
 
     method: str = "lora"
-    lr: float = 2e-3
-    steps: int = 20
+    lr: float | None = None  # None: the method's default rate
+    steps: int = DIAGNOSE_STEPS
     settings: tuple[tuple[str, Any], ...] = ()  # the method's own settings
     task: str = "sentiment"
     train_examples: int | None = None  # only the first n training examples (None: all)
@@ -51,11 +58,22 @@ class Recipe:
     seed: int = 0
     bug: str | None = None  # FREEZE_ALL, MASK_ALL or None
 
+    @property
+    def rate(self) -> float:
+        return self.lr if self.lr is not None else default_lr(self.method)
+
     def describe(self) -> str:
         data = (f"{self.train_examples} training examples" if self.train_examples
                 else "all training examples")
         # The bug is left out on purpose: naming it would give the diagnosis away.
-        return f"{get_method(self.method).title}, lr={self.lr:g}, {self.steps} steps, {data}"
+        return f"{get_method(self.method).title}, lr={self.rate:g}, {self.steps} steps, {data}"
+
+    def trainable(self) -> int:
+        """Trainable parameters of this recipe's method on the bundled model (its formula)."""
+        from adaptlab.models import gpt2_config
+
+        spec = get_method(self.method)
+        return spec.formula(spec.config(dict(self.settings)), gpt2_config("mini")).value
 
 
 @dataclass(frozen=True)
@@ -124,7 +142,7 @@ def run(recipe: Recipe, base: nn.Module, tokenizer: Any) -> Outcome:
     points = [(0, held_out_loss(model, held, pad))]
     steps, stopped = _train(model, plan.config, _stream(recipe, encoded, pad),
                             lambda: held_out_loss(model, held, pad),
-                            SUGGESTED_LR.get(get_method(recipe.method).family, 1e-3))
+                            default_lr(recipe.method))
     points += [(s.step, s.eval_loss) for s in steps if s.eval_loss is not None]
     if steps and not stopped and points[-1][0] != steps[-1].step:
         points.append((steps[-1].step, held_out_loss(model, held, pad)))
@@ -202,7 +220,7 @@ def _rises_after_minimum(outcome: Outcome, by: float = 1.0) -> bool:
 def _overfits(o: Outcome) -> bool:
     first, final = o.first_loss, o.final_loss
     return (first is not None and final is not None and final < 0.1 * first
-            and _rises_after_minimum(o))
+            and _rises_after_minimum(o, by=0.75))
 
 
 def _generalises(broken: Outcome, fixed: Outcome) -> bool:
@@ -221,8 +239,8 @@ class Runs:
     fix_works: Check
 
 
-HEALTHY_LORA = Recipe()  # LoRA at the rate the engine suggests for it (SUGGESTED_LR)
-FACTS = {"task": "facts", "lr": 1e-3, "steps": 30, "batch_size": 4, "max_length": 32}
+HEALTHY_LORA = Recipe()  # LoRA at its default rate, schedule and warm-up
+FACTS = {"task": "facts", "batch_size": 4, "max_length": 32}
 
 # Keyed by scenario id; the texts of each scenario are in SCENARIOS_FILE, in display order.
 RUNS: dict[str, Runs] = {
@@ -238,11 +256,11 @@ RUNS: dict[str, Runs] = {
         lambda b: len(b.steps) == 1 and b.steps[0].target_tokens == 0 and b.losses == [None],
         lambda b, f: learned(f)),
     "lr-too-high": Runs(
-        Recipe("full", lr=1.0), Recipe("full", lr=3e-4),
+        Recipe("full", lr=1.0), Recipe("full"),
         lambda b: b.stopped_reason is not None and len(b.steps) < b.recipe.steps,
         lambda b, f: learned(f)),
-    "prompt-tiny": Runs(
-        Recipe("prompt", lr=1e-2), HEALTHY_LORA,
+    "prompt-tiny": Runs(  # new knowledge: a soft prompt steers skills but stores no facts
+        Recipe("prompt", task="facts"), Recipe("full", task="facts"),
         lambda b: b.stopped_reason is None and (b.eval_after or 0) > 0.5 * (b.eval_before or 0),
         # The fix reaches a held-out loss at least one nat lower with the same budget.
         lambda b, f: learned(f) and (f.eval_after or math.inf) < (b.eval_after or 0.0) - 1.0),
@@ -252,9 +270,23 @@ RUNS: dict[str, Runs] = {
 }
 
 
+def _numbers(code: Runs) -> dict[str, str]:
+    """What a scenario's texts may quote of its runs, e.g. {fixed_lr}: never a stale copy."""
+    return {"broken_lr": f"{code.broken.rate:g}", "fixed_lr": f"{code.fixed.rate:g}",
+            "broken_steps": str(code.broken.steps), "fixed_steps": str(code.fixed.steps),
+            "broken_trainable": f"{code.broken.trainable():,}",
+            "fixed_trainable": f"{code.fixed.trainable():,}"}
+
+
 def _join(text: ScenarioText, code: Runs) -> Scenario:
-    return Scenario(text.id, text.title, text.symptom, code.broken, code.fixed, text.options,
-                    text.change, code.shows_symptom, code.fix_works)
+    numbers = _numbers(code)
+
+    def fill(value: str) -> str:
+        return value.format_map(numbers)
+
+    options = tuple(replace(o, text=fill(o.text), feedback=fill(o.feedback)) for o in text.options)
+    return Scenario(text.id, fill(text.title), fill(text.symptom), code.broken, code.fixed, options,
+                    fill(text.change), code.shows_symptom, code.fix_works)
 
 
 SCENARIOS: tuple[Scenario, ...] = tuple(_join(t, RUNS[t.id]) for t in load_texts(RUNS))

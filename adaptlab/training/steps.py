@@ -2,11 +2,11 @@
 
 The trainer knows nothing about pages or progress bars: it reports through its results (minGPT's
 habit). Each step runs the canonical order of CONTENT.md 4b: batch, forward, loss, backward, clip,
-optimizer step, scheduler step, zero grad; and reports each event with its time. A non-finite or
-exploding loss, a non-finite gradient, or a weight blown past WEIGHT_LIMIT stops the run at that
-step with an explanation; no NaN leaves this module.
+optimizer step, scheduler step, zero grad; and reports each event with its time, and the gradient
+norm of each module group. A non-finite or exploding loss, a non-finite gradient, or a weight blown
+past WEIGHT_LIMIT stops the run at that step with an explanation; no NaN leaves this module.
 A whole run (plan, method applied to a copy, evaluation, the proof of the freeze) is
-`adaptlab.runs`.
+`adaptlab.training.run`.
 """
 
 from __future__ import annotations
@@ -14,18 +14,18 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from adaptlab.census import added_parameter_ids, display_name
 from adaptlab.errors import UserInputError
-from adaptlab.evaluation import GradGroups, finite, labelled_logits, scored_tokens
-from adaptlab.methods import get_method
-from adaptlab.methods.base import setting, validate
-from adaptlab.stopping import (
+from adaptlab.training.config import TrainConfig, lr_factor
+from adaptlab.training.loss import finite, labelled_logits, scored_tokens
+from adaptlab.training.stopping import (
     ALL_MASKED,
     explain_bad_gradient,
     explain_divergence,
@@ -33,70 +33,10 @@ from adaptlab.stopping import (
     exploded,
 )
 
-MAX_STEPS = 500
-# A huge learning rate is a lesson, not a typo to refuse: the run starts, diverges and stops with
-# the reason (`explain_divergence`). AdamW's first update moves each weight by about lr, so past
-# 1e12 nothing new is shown, and near float32's limit (3.4e38) the optimizer's own arithmetic
-# would overflow before the model could show the divergence.
-MAX_LR = 1e12
 # GPT-2's weights are of order 1 (the bundled model's largest is about 1.8). A trainable weight
 # past this only comes from updates that overshoot: with prefix or prompt tuning LayerNorm
 # rescales what it reads, so such a run can diverge while its loss still looks normal.
 WEIGHT_LIMIT = 1e6
-# Starting learning rates by family: PEFT methods need a much higher rate than full fine-tuning
-# (CONTENT.md 4c), soft prompts higher still; and a 50-step lesson needs bolder rates than the
-# papers' thousands of steps. Tuned on the bundled model and the sentiment task.
-SUGGESTED_LR = {"all-weights": 1e-3, "selective": 1e-2, "inserted-modules": 1e-2,
-                "reparameterized": 1e-2, "virtual-tokens": 5e-2}
-
-
-def default_lr(method: str) -> float:
-    """The default learning rate for a method: its own `suggested_lr` if its spec declares one."""
-    spec = get_method(method)
-    return getattr(spec, "suggested_lr", None) or SUGGESTED_LR.get(spec.family, 1e-3)
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """How to train. Every field is a setting (`--set KEY=VALUE`) with help and a range."""
-
-    steps: int = setting(50, "Optimizer steps to run.", min=1, max=MAX_STEPS)
-    batch_size: int = setting(8, "Examples per step.", min=1, max=64)
-    max_length: int = setting(64, "Tokens per example (prompt + completion); at most the "
-                                  "model's context.", min=8, max=1024)
-    lr: float = setting(1e-3, "Peak learning rate of AdamW. Far too high a rate (try 1e9) "
-                              "makes the run diverge: it stops and says why.", min=1e-8,
-                        max=MAX_LR)
-    schedule: str = setting("constant", "Learning-rate schedule: constant, or linear (warm up, "
-                                        "then decay to 0).", choices=("constant", "linear"))
-    warmup_steps: int = setting(0, "Steps over which the rate rises to lr.", min=0, max=MAX_STEPS)
-    weight_decay: float = setting(0.0, "AdamW weight decay (decoupled).", min=0.0, max=1.0)
-    max_grad_norm: float = setting(1.0, "Clip the total gradient norm to this; 0 = no clipping.",
-                                   min=0.0, max=1e6)
-    seed: int = setting(0, "Seed for the method's initialisation and the batch order.",
-                        min=0, max=2**31 - 1)
-    eval_every: int = setting(10, "Held-out loss every this many steps; 0 = only before and "
-                                  "after.", min=0, max=MAX_STEPS)
-
-    def __post_init__(self) -> None:
-        validate(self)
-        if self.warmup_steps >= self.steps:
-            raise UserInputError(f"warmup_steps={self.warmup_steps} must be less than "
-                                 f"steps={self.steps}: lower warmup_steps or raise steps")
-
-
-TRAIN_KEYS = tuple(f.name for f in fields(TrainConfig))
-
-
-def lr_factor(config: TrainConfig) -> Callable[[int], float]:
-    """Multiplier of lr at scheduler step s (0-based). Warm-up starts above 0 so step 1 learns."""
-    warm, total = config.warmup_steps, config.steps
-
-    def factor(s: int) -> float:
-        if s < warm:
-            return (s + 1) / (warm + 1)
-        return 1.0 if config.schedule == "constant" else max(0.0, (total - s) / (total - warm))
-    return factor
 
 
 @dataclass(frozen=True)
@@ -141,6 +81,53 @@ class _Clock:
     @property
     def seconds(self) -> float:
         return sum(e.seconds for e in self.events)
+
+
+def module_group(name: str, added: bool) -> str:
+    """Where a parameter lives, by its GPT-2 display name: embeddings, block i, final, ..."""
+    parts = name.split(".")
+    if "h" in parts and parts.index("h") + 1 < len(parts) and parts[parts.index("h") + 1].isdigit():
+        place = f"block {parts[parts.index('h') + 1]}"
+    elif parts[-2] in ("wte", "wpe", "lm_head"):
+        place = "embeddings"
+    elif "ln_f" in parts:
+        place = "final"
+    else:
+        return "added: virtual tokens"  # peft's prompt encoder: outside the GPT-2 tree
+    return f"added: {place}" if added else place
+
+
+class GradGroups:
+    """Gradient norm per module group, with one fused norm call over all trainable tensors."""
+
+    def __init__(self, model: nn.Module) -> None:
+        added = added_parameter_ids(model)
+        self.params: list[nn.Parameter] = []
+        group_of: list[str] = []
+        self.frozen: dict[str, bool] = {}
+        for raw, p in model.named_parameters():
+            group = module_group(display_name(raw), id(p) in added)
+            self.frozen[group] = self.frozen.get(group, True) and not p.requires_grad
+            if p.requires_grad:
+                self.params.append(p)
+                group_of.append(group)
+        self.names = list(self.frozen)
+        self.index = [self.names.index(g) for g in group_of]
+
+    def measure_and_clip(self, max_norm: float) -> tuple[float, dict[str, float | None]]:
+        live = [(p, i) for p, i in zip(self.params, self.index, strict=True) if p.grad is not None]
+        per_group = torch.zeros(len(self.names))
+        total = torch.zeros(())
+        if live:
+            squares = torch.stack(torch._foreach_norm([p.grad for p, _ in live])).square()  # (P,)
+            per_group.index_add_(0, torch.tensor([i for _, i in live]), squares)
+            total = squares.sum().sqrt()
+            if max_norm > 0 and torch.isfinite(total):
+                # takes the parameters (it scales their .grad), not the gradient tensors
+                torch.nn.utils.clip_grads_with_norm_([p for p, _ in live], max_norm, total)
+        norms = per_group.sqrt().tolist()
+        return float(total), {name: None if self.frozen[name] else finite(norms[i])
+                              for i, name in enumerate(self.names)}
 
 
 def make_optimizer(params: list[nn.Parameter], config: TrainConfig) -> torch.optim.Optimizer:

@@ -13,7 +13,7 @@ import io
 import json
 import tempfile
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from safetensors.torch import load as load_tensors
@@ -21,8 +21,8 @@ from safetensors.torch import save as save_tensors
 from torch import nn
 
 from adaptlab.census import added_parameter_ids, display_name
-from adaptlab.evaluation import TrainingResult
 from adaptlab.methods import get_method
+from adaptlab.training.run import TrainingResult, trained_tensors
 
 WEIGHTS = "weights.safetensors"
 ADAPTER = "adapter/"
@@ -33,18 +33,25 @@ def _is_peft(model: nn.Module) -> bool:
     return hasattr(model, "peft_config")
 
 
-def trained_tensors(model: nn.Module) -> dict[str, Any]:
-    """The tensors a run changed or added, by GPT-2 name (tied lm_head = wte appears once)."""
-    added = added_parameter_ids(model)
-    return {display_name(raw): p.detach().contiguous()
-            for raw, p in model.named_parameters() if p.requires_grad or id(p) in added}
+def _portable(value: Any) -> Any:
+    """A path on this server becomes its last part: an export never shows where AdaptLab runs
+    (a hub id such as "gpt2" or "org/model" is kept as it is)."""
+    if isinstance(value, str) and (PurePosixPath(value).is_absolute() or "\\" in value
+                                   or value.startswith("~") or Path(value).exists()):
+        return PurePosixPath(value.replace("\\", "/")).name
+    return value
 
 
 def _peft_files(model: nn.Module) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory() as tmp:
         model.save_pretrained(tmp)
         names = ("adapter_config.json", "adapter_model.safetensors")
-        return {ADAPTER + name: (Path(tmp) / name).read_bytes() for name in names}
+        files = {ADAPTER + name: (Path(tmp) / name).read_bytes() for name in names}
+    # peft records the folder the base model was loaded from: the server's absolute path.
+    config = json.loads(files[ADAPTER + "adapter_config.json"])
+    config["base_model_name_or_path"] = _portable(config.get("base_model_name_or_path"))
+    files[ADAPTER + "adapter_config.json"] = json.dumps(config, indent=2).encode()
+    return files
 
 
 def _base_files(base: nn.Module, tokenizer: Any) -> dict[str, bytes]:
@@ -55,20 +62,21 @@ def _base_files(base: nn.Module, tokenizer: Any) -> dict[str, bytes]:
         return {f"base/{p.name}": p.read_bytes() for p in Path(tmp).iterdir() if p.is_file()}
 
 
-def _run_json(result: TrainingResult) -> dict[str, Any]:
-    model = result.model
+def _run_json(result: TrainingResult, model: nn.Module) -> dict[str, Any]:
     hub = {"mini": BUNDLED_PATH}.get(result.plan.model, result.plan.model)
-    return {**result.to_json(), "base": "base" if result.plan.model == "custom" else hub,
+    run = result.to_json()
+    run["data"] = _portable(run.get("data"))  # a file the CLI read: its name, not its path
+    return {**run, "base": "base" if result.plan.model == "custom" else hub,
             "uses_peft": _is_peft(model), "trainable": sorted(trained_tensors(model)),
             "needs_adaptlab": not _is_peft(model) and bool(added_parameter_ids(model))}
 
 
-def export_files(result: TrainingResult) -> dict[str, bytes]:
-    """{path in the zip: bytes} for a finished run whose model is still held."""
-    model = result.model
+def export_files(result: TrainingResult, model: nn.Module | None = None) -> dict[str, bytes]:
+    """{path in the zip: bytes} for a finished run: its model (held, or rebuilt and passed in)."""
+    model = model if model is not None else result.model
     if model is None:
         raise ValueError("this run no longer holds its trained model: train again to export it")
-    run = _run_json(result)
+    run = _run_json(result, model)
     files = {"run.json": json.dumps(run, indent=2, allow_nan=False).encode(),
              "data.jsonl": "".join(json.dumps({"prompt": ex.prompt, "completion": ex.completion,
                                                "split": ex.split}) + "\n"
@@ -83,13 +91,35 @@ def export_files(result: TrainingResult) -> dict[str, bytes]:
     return files
 
 
-def export_zip(result: TrainingResult) -> bytes:
+def export_zip(result: TrainingResult, model: nn.Module | None = None) -> bytes:
     """The export as zip bytes, ready for a download button."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in export_files(result).items():
+        for name, data in export_files(result, model).items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+MAX_MEMBER_BYTES = 4 * 2**30  # larger than any GPT-2 (XL in float32 is ~6 GB: not trainable here)
+MAX_TOTAL_BYTES = 8 * 2**30
+
+
+def _checked_members(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """The archive's members by name, once every one is inside the export's folder and of a
+    sane size; ValueError naming the first that is not (a crafted or damaged zip)."""
+    members, total = {}, 0
+    for info in zf.infolist():
+        name, parts = info.filename, PurePosixPath(info.filename).parts
+        if (name.startswith(("/", "\\")) or "\\" in name or ".." in parts
+                or (parts and ":" in parts[0])):
+            raise ValueError(f"refusing this export: its member {name[:80]!r} points outside "
+                             "the export's folder")
+        total += info.file_size
+        if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
+            raise ValueError(f"refusing this export: its member {name[:80]!r} unpacks to "
+                             f"{info.file_size:,} bytes, more than an AdaptLab export holds")
+        members[name] = info
+    return members
 
 
 def load_export(archive: bytes, base: nn.Module) -> nn.Module:
@@ -97,26 +127,38 @@ def load_export(archive: bytes, base: nn.Module) -> nn.Module:
 
     peft methods load through `PeftModel.from_pretrained`, as any peft user would; it also knows
     that p-tuning and projected prefixes are saved as their final embeddings, not the encoder.
+    A member outside the export's folder (zip-slip) or of absurd size is refused (ValueError)
+    before anything is read or written.
     """
     with zipfile.ZipFile(io.BytesIO(archive)) as zf:
-        run = json.loads(zf.read("run.json"))
+        members = _checked_members(zf)
+        if "run.json" not in members:
+            raise ValueError("not an AdaptLab export: it has no run.json")
+        run = json.loads(zf.read(members["run.json"]))
         if run["uses_peft"]:
-            return _load_peft(zf, base)
+            return _load_peft(zf, members, base)
         spec = get_method(run["method"])
         model = spec.apply(base, spec.config(run["settings"]))
         params = {display_name(raw): p for raw, p in model.named_parameters()}
-        for name, tensor in load_tensors(zf.read(WEIGHTS)).items():
+        for name, tensor in load_tensors(zf.read(members[WEIGHTS])).items():
             params[name].data.copy_(tensor)
     return model.eval()
 
 
-def _load_peft(zf: zipfile.ZipFile, base: nn.Module) -> nn.Module:
+def _load_peft(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo],
+               base: nn.Module) -> nn.Module:
     from peft import PeftModel
 
     with tempfile.TemporaryDirectory() as tmp:
-        for name in zf.namelist():
-            if name.startswith(ADAPTER):
-                (Path(tmp) / name.removeprefix(ADAPTER)).write_bytes(zf.read(name))
+        folder = Path(tmp).resolve()
+        for name, info in members.items():
+            file = name.removeprefix(ADAPTER)
+            if not name.startswith(ADAPTER) or not file or "/" in file:
+                continue  # only the adapter's own files, each straight in its folder
+            target = (folder / file).resolve()
+            if target.parent != folder:  # belt and braces after _checked_members
+                raise ValueError(f"refusing this export: {name[:80]!r} leaves its folder")
+            target.write_bytes(zf.read(info))
         # from_pretrained wraps the model it is given in place: hand it a copy.
         return PeftModel.from_pretrained(copy.deepcopy(base), tmp).eval()
 
