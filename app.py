@@ -5,12 +5,18 @@ learning order, with their URLs). Every page runs inside `user_errors()`, so a b
 learner typed ends as a message, never a traceback.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
+from ui.config_checks import refuse_bad_config
 from ui.frame import sidebar, user_errors
 from ui.navigation import available_pages
 
-st.set_page_config(page_title="AdaptLab", page_icon=":material/school:", layout="wide")
+# A bundled image, served by this server: a ":material/...:" page icon makes every browser fetch
+# its favicon from fonts.gstatic.com, and AdaptLab runs offline.
+ICON = str(Path(__file__).resolve().parent / "assets" / "images" / "icon.png")
+st.set_page_config(page_title="AdaptLab", page_icon=ICON, layout="wide")
 
 pages = [
     st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path or None,
@@ -18,6 +24,7 @@ pages = [
     for p in available_pages()
 ]
 current = st.navigation(pages)
+refuse_bad_config()  # e.g. a guessable instructor passcode: no page runs until it is fixed
 sidebar()
 with user_errors():
     current.run()

@@ -5,6 +5,8 @@ ADAPTLAB_DB_URL environment variable, then sqlite:///<repo>/data/adaptlab.db. Po
 (postgresql+psycopg://...) work unchanged. Each attempt is committed on its own, so a crash or a
 `kill -9` loses at most the attempt being written, never one already reported as saved.
 Every database failure surfaces as a StoreError whose message a page can show as it is.
+Marks and statistics (adaptlab.quiz.stats) are computed from the stored tries, so a database
+written before try numbers and contexts were stored still reads: Store adds the two columns.
 """
 
 from __future__ import annotations
@@ -32,15 +34,24 @@ from sqlalchemy import (
     create_engine,
     event,
     insert,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
+
+from adaptlab.quiz import stats
+from adaptlab.spreadsheet import to_safe_csv
 
 ENV_VAR = "ADAPTLAB_DB_URL"
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "adaptlab.db"
-BUSY_TIMEOUT_MS = 30_000  # writers wait for the SQLite lock instead of failing at once
-CONNECT_TIMEOUT_S = 5
+# Short on purpose: a page waits for the database, so a stuck one must fail in seconds, with a
+# message, rather than freeze every learner's page (issue 13 measured 20-30 s per answer).
+BUSY_TIMEOUT_MS = 3_000  # SQLite: a writer waits this long for another writer's lock
+CONNECT_TIMEOUT_S = 2  # PostgreSQL (libpq minimum): a silent host fails after 2 x 2 s (SSL, then plain)
+STATEMENT_TIMEOUT_MS = 5_000  # PostgreSQL: the server cancels a statement running longer
+POOL_TIMEOUT_S = 3  # a free pooled connection must turn up within this
 
 metadata = MetaData()
 attempts_table = Table(
@@ -54,7 +65,21 @@ attempts_table = Table(
     Column("score", Float, nullable=False),
     Column("wrong", Text, nullable=False, default="[]"),  # JSON list of wrong choices
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Where the try was made: "" (topic sections, practice) or "path:<path>:<quiz>".
+    Column("context", String(100), nullable=False, default="", server_default=""),
+    Column("try_number", Integer, nullable=True),  # 1, 2, 3 within a sequence of tries
 )
+# A learner's proof of identity when the app has no login (adaptlab.identity): the scrypt hash
+# of the secret they chose at first use, never the secret itself.
+learner_secrets_table = Table(
+    "learner_secrets", metadata,
+    Column("learner", String(200), primary_key=True),
+    Column("salt", String(64), nullable=False),  # hex
+    Column("digest", String(128), nullable=False),  # hex
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+# Columns added after the first release: (name, DDL valid in SQLite and PostgreSQL alike).
+ADDED_COLUMNS = (("context", "VARCHAR(100) NOT NULL DEFAULT ''"), ("try_number", "INTEGER"))
 
 
 class StoreError(RuntimeError):
@@ -74,6 +99,8 @@ class Attempt:
     score: float
     wrong: tuple[str, ...]
     created_at: datetime
+    context: str = ""
+    try_number: int | None = None
 
 
 def default_url() -> str:
@@ -90,13 +117,23 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def _make_engine(url: URL) -> Engine:
-    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+def _postgres_args(url: URL) -> dict[str, Any]:
+    """libpq settings unless the URL sets its own: connect and statement timeouts."""
+    args: dict[str, Any] = {}
+    if "connect_timeout" not in url.query:
         # An unreachable host must cost a page seconds, not the OS's minutes-long TCP timeout.
-        return create_engine(url, pool_pre_ping=True,
-                             connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+        args["connect_timeout"] = CONNECT_TIMEOUT_S
+    if "options" not in url.query:
+        args["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+    return args
+
+
+def _make_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S,
+                             connect_args=_postgres_args(url))
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S)
     if url.database and url.database != ":memory:":
         folder = Path(url.database).expanduser().resolve().parent
         if folder == DEFAULT_PATH.parent:
@@ -147,21 +184,62 @@ class Store:
         except SQLAlchemyError:
             # Another process may have created the table between the check and the CREATE.
             metadata.create_all(self.engine)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Upgrade a table made by an older release; old rows get context '' and no number."""
+        for name, ddl in ADDED_COLUMNS:
+            if name in self._columns():
+                continue
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(text(f"ALTER TABLE quiz_attempts ADD COLUMN {name} {ddl}"))
+            except SQLAlchemyError:
+                if name not in self._columns():  # not a race with another process: a failure
+                    raise
+
+    def _columns(self) -> set[str]:
+        return {c["name"] for c in inspect(self.engine).get_columns("quiz_attempts")}
 
     def close(self) -> None:
         self.engine.dispose()
 
     def record_attempt(self, learner: str, question_id: str, answer: Any, correct: bool,
-                       score: float, topic: str = "", wrong: list[str] | tuple[str, ...] = ()
-                       ) -> int:
-        """Save one attempt in its own transaction; return its id once it is committed."""
+                       score: float, topic: str = "", wrong: list[str] | tuple[str, ...] = (),
+                       context: str = "", try_number: int | None = None,
+                       created_at: datetime | None = None) -> int:
+        """Save one attempt in its own transaction; return its id once it is committed.
+
+        `created_at` (default now) lets a try that waited out an outage keep its own time.
+        """
         if not learner.strip():
             raise StoreError("A learner name or id is needed to save an attempt.")
         row = {"learner": learner.strip(), "question_id": question_id, "topic": topic,
                "answer": json.dumps(answer), "correct": bool(correct), "score": float(score),
-               "wrong": json.dumps(list(wrong)), "created_at": datetime.now(UTC)}
+               "wrong": json.dumps(list(wrong)), "created_at": created_at or datetime.now(UTC),
+               "context": context, "try_number": try_number}
         with self._errors("save an attempt to"), self.engine.begin() as conn:
             return conn.execute(insert(attempts_table).values(row)).inserted_primary_key[0]
+
+    def learner_secret(self, learner: str) -> tuple[str, str] | None:
+        """(salt, digest) of the secret `learner` chose at first use; None if not claimed yet."""
+        query = select(learner_secrets_table.c.salt, learner_secrets_table.c.digest).where(
+            learner_secrets_table.c.learner == learner)
+        with self._errors("read"), self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else (row.salt, row.digest)
+
+    def claim_learner(self, learner: str, salt: str, digest: str) -> bool:
+        """Keep the first secret for `learner`; False when the name was claimed already."""
+        row = {"learner": learner, "salt": salt, "digest": digest,
+               "created_at": datetime.now(UTC)}
+        with self._errors("save a learner to"):
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(insert(learner_secrets_table).values(row))
+            except IntegrityError:  # claimed by someone else first (two tabs, same moment)
+                return False
+        return True
 
     def _frame(self, learner: str | None = None) -> pd.DataFrame:
         query = select(attempts_table).order_by(attempts_table.c.id)
@@ -180,7 +258,8 @@ class Store:
         with self._errors("read"), self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [Attempt(r.id, r.learner, r.question_id, r.topic, json.loads(r.answer),
-                        bool(r.correct), float(r.score), tuple(json.loads(r.wrong)), r.created_at)
+                        bool(r.correct), float(r.score), tuple(json.loads(r.wrong)), r.created_at,
+                        r.context or "", r.try_number)
                 for r in rows]
 
     def attempts_frame(self, learner: str | None = None) -> pd.DataFrame:
@@ -188,23 +267,24 @@ class Store:
         return self._frame(learner)
 
     def progress(self, learner: str) -> pd.DataFrame:
-        """Per topic: questions tried, questions got right (at any try), attempts, best scores."""
-        return _progress(self._frame(learner))
+        """Per topic: questions tried, got right, tries, mean mark (adaptlab.quiz.stats)."""
+        return stats.progress(self._frame(learner))
 
     def question_stats(self) -> pd.DataFrame:
-        """Per question: attempts, learners, percent correct, mean score, most chosen wrong option."""
-        return _question_stats(self._frame())
+        """Per question: learners, tries, mean mark, % right first try, most chosen wrong."""
+        return stats.question_stats(self._frame())
 
     def learner_progress(self) -> pd.DataFrame:
-        """Per learner: attempts, questions tried and got right, percent correct, last attempt."""
-        return _learner_progress(self._frame())
+        """Per learner: tries, questions tried and got right, percent right, mean mark, last try."""
+        return stats.learner_progress(self._frame())
 
     def results_csv(self) -> str:
         """Per-question stats and per-learner progress as one CSV (column `table` tells which)."""
         q = self.question_stats().assign(table="question")
         lp = self.learner_progress().assign(table="learner")
         both = pd.concat([q, lp], ignore_index=True).convert_dtypes()  # ints stay ints
-        return both[["table", *[c for c in both.columns if c != "table"]]].to_csv(index=False)
+        columns = ["table", *[c for c in both.columns if c != "table"]]
+        return to_safe_csv(both[columns], index=False)  # learner names are typed text
 
     def export_csv(self, path: str | Path) -> Path:
         """Write results_csv() to `path`; return the path."""
@@ -212,60 +292,3 @@ class Store:
         out.write_text(self.results_csv(), encoding="utf-8")
         return out
 
-
-def _best_per_question(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    return df.groupby([*by, "question_id"], as_index=False).agg(
-        best=("score", "max"), ever_correct=("correct", "max"), attempts=("id", "count"))
-
-
-def _progress(df: pd.DataFrame) -> pd.DataFrame:
-    cols = ["topic", "questions_attempted", "questions_correct", "attempts", "mean_best_score"]
-    if df.empty:
-        return pd.DataFrame(columns=cols)
-    best = _best_per_question(df, ["topic"])
-    out = best.groupby("topic", as_index=False).agg(
-        questions_attempted=("question_id", "count"), questions_correct=("ever_correct", "sum"),
-        attempts=("attempts", "sum"), mean_best_score=("best", "mean"))
-    out["questions_correct"] = out["questions_correct"].astype(int)
-    return out[cols]
-
-
-def _most_wrong(wrong_json: pd.Series) -> tuple[str, int]:
-    counts = pd.Series([w for text in wrong_json for w in json.loads(text)], dtype=object)
-    if counts.empty:
-        return "", 0
-    top = counts.value_counts()
-    return str(top.index[0]), int(top.iloc[0])
-
-
-def _question_stats(df: pd.DataFrame) -> pd.DataFrame:
-    cols = ["question_id", "topic", "attempts", "learners", "percent_correct", "mean_score",
-            "most_chosen_wrong", "most_chosen_wrong_count"]
-    if df.empty:
-        return pd.DataFrame(columns=cols)
-    rows = []
-    for qid, g in df.groupby("question_id", sort=True):
-        wrong, count = _most_wrong(g["wrong"])
-        rows.append({"question_id": qid, "topic": g["topic"].iloc[-1], "attempts": len(g),
-                     "learners": g["learner"].nunique(),
-                     "percent_correct": round(100 * g["correct"].mean(), 1),
-                     "mean_score": round(g["score"].mean(), 3),
-                     "most_chosen_wrong": wrong, "most_chosen_wrong_count": count})
-    return pd.DataFrame(rows, columns=cols)
-
-
-def _learner_progress(df: pd.DataFrame) -> pd.DataFrame:
-    cols = ["learner", "attempts", "questions_attempted", "questions_correct",
-            "percent_correct", "mean_best_score", "last_attempt"]
-    if df.empty:
-        return pd.DataFrame(columns=cols)
-    best = _best_per_question(df, ["learner"])
-    out = best.groupby("learner", as_index=False).agg(
-        attempts=("attempts", "sum"), questions_attempted=("question_id", "count"),
-        questions_correct=("ever_correct", "sum"), mean_best_score=("best", "mean"))
-    out["questions_correct"] = out["questions_correct"].astype(int)
-    out["percent_correct"] = (100 * out["questions_correct"] / out["questions_attempted"]).round(1)
-    out["mean_best_score"] = out["mean_best_score"].round(3)
-    last = df.groupby("learner")["created_at"].max()
-    out["last_attempt"] = out["learner"].map(last)
-    return out[cols]

@@ -25,12 +25,12 @@ FAMILIES: dict[str, Family] = {f.id: f for f in [
     Family("virtual-tokens", "New virtual tokens in the input or activation stream",
            "New vectors are placed in front of the sequence, at the input or at every layer; "
            "the model is frozen."),
-    Family("inserted-modules", "New modules inserted in the computation path",
-           "Small new modules (bottleneck adapters, scaling vectors) sit inside each block; "
-           "the model is frozen."),
-    Family("reparameterized", "A reparameterized weight update",
-           "The update of an existing weight matrix is learned in a compact form (ΔW = BA) that "
-           "can be merged back into the weight."),
+    Family("inserted-modules", "New modules or scaling vectors inserted in the computation path",
+           "Small new modules (bottleneck adapters) or scaling vectors ((IA)³) sit inside each "
+           "block; the model is frozen. Some, like (IA)³, can also be merged into the weights."),
+    Family("reparameterized", "A low-rank update of an existing weight matrix",
+           "The update of an existing weight matrix is learned as a low-rank product, ΔW = BA "
+           "(it can be merged back into the weight, but merging is not what defines the row)."),
 ]}
 
 SOURCES: dict[str, str] = {
@@ -45,8 +45,9 @@ SOURCES: dict[str, str] = {
 _LABELS: dict[str, tuple[str, str, str, str, str]] = {
     #                  Xiao & Zhu                      Lialin                         Ding                            Han                                 peft docs
     "full": ("baseline (update all parameters)", "baseline", "baseline", "baseline", "–"),
+    # Han et al.'s figure does not name top-k; "selective" there is an inference (CONTENT §1f).
     "top-k": ("(c) fine-tune parts of the model", "selective", "specification-based",
-              "selective (structural)", "–"),
+              "not named (would be selective)", "–"),
     "bitfit": ("(c) fine-tune parts of the model", "selective", "specification-based",
                "selective (structural masking)", "–"),
     "ln": ("(c) fine-tune parts of the model", "not covered", "not covered", "not in the figure",

@@ -6,8 +6,8 @@ This page must load fast on a fresh server, so it never imports torch, transform
 
 import streamlit as st
 
+from ui.learner_form import learner_id
 from ui.navigation import LEARNING_PATH, PAGES, page_file
-from ui.state import learner
 
 TITLES = {p.url_path: p.title for p in PAGES}
 
@@ -35,17 +35,17 @@ for number, step in enumerate(LEARNING_PATH, start=1):
                 col.page_link(file, label=f"Open {TITLES[url]}", icon=":material/arrow_forward:")
             else:
                 col.caption(f"{TITLES[url]}: coming soon")
-        if learner().display_name:
-            # Imported only for a named learner: the quiz store pulls in pandas and SQLAlchemy,
-            # which a first visit to Home should not wait for.
+        if learner_id():  # a proven learner only: a typed name alone shows nobody's progress
+            # Imported only for a signed-in learner: the quiz store pulls in pandas and
+            # SQLAlchemy, which a first visit to Home should not wait for.
             from ui.progress import show_progress
 
-            show_progress(step, learner().display_name)
+            show_progress(step, learner_id())
 
 st.subheader("Where to start")
 first = next((url for step in LEARNING_PATH for url in step.pages if page_file(url)), None)
 if first:
     st.markdown(f"Follow the path from the top. The first page ready for you is **{TITLES[first]}**:")
     st.page_link(page_file(first), label=f"Start with {TITLES[first]}", icon=":material/play_arrow:")
-st.caption("Put your display name in the sidebar to keep your quiz progress. Teaching a class? "
+st.caption("Sign in on the Quiz page to keep your quiz progress. Teaching a class? "
            "Switch on projector mode in the sidebar for larger text.")

@@ -4,17 +4,19 @@ Where the passcode comes from, first match wins:
   1. Streamlit secrets (.streamlit/secrets.toml, kept out of git):  [instructor]  passcode = "..."
      (a table, not a root key: Streamlit exports root-level secrets as environment variables)
   2. the environment: ADAPTLAB_INSTRUCTOR_PASSCODE=...
-With neither, the page only says how to set one. The check is hmac.compare_digest; the unlocked
-state lives in this session only and remembers a hash of the passcode it was opened with, so
-changing or removing the passcode locks every open dashboard. Query parameters are never read.
-Limit: no rate limiting of wrong guesses; pick a long passcode (or put a proxy in front).
+With neither, the page only says how to set one. A passcode shorter than MIN_PASSCODE_LENGTH
+characters is refused: app.py stops every page with a message (ui/config_checks.py). The check
+is hmac.compare_digest; the unlocked state lives in this session only and remembers a hash of
+the passcode it was opened with, so changing or removing the passcode locks every open
+dashboard. Query parameters are never read. Wrong guesses are limited per client and over the
+whole server (ui/attempt_limits.py) and logged with the client's address, never the guess.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -22,23 +24,35 @@ from urllib.parse import urlencode, urlsplit
 import pandas as pd
 import streamlit as st
 
+from adaptlab.spreadsheet import safe_frame
+from ui.attempt_limits import FailureLimiter, Wait, client_key, wait_words
+from ui.config_checks import (
+    MIN_PASSCODE_LENGTH,
+    PASSCODE_ENV,
+    configured_passcode,
+    passcode_problem,
+)
 from ui.state import widget_key
 from ui.text import plain
 
+log = logging.getLogger("adaptlab.app")
+
 PAGE = "instructor"
-PASSCODE_ENV = "ADAPTLAB_INSTRUCTOR_PASSCODE"
+EXAMPLE = "plum-orbit-candle-92-fjord"  # not a word: the docs' example must not be guessable
 HOW_TO_SET = f"""No instructor passcode is configured, so the dashboard stays closed.
 
-Set one in either place, then reload this page:
+Set one of at least {MIN_PASSCODE_LENGTH} characters in either place, then reload this page:
 
 - `.streamlit/secrets.toml` (keep it out of git):
 
   ```toml
   [instructor]
-  passcode = "a long phrase only you know"
+  passcode = "{EXAMPLE}"
   ```
 
-- or the environment of the server: `{PASSCODE_ENV}="a long phrase only you know" streamlit run app.py`
+- or the environment of the server: `{PASSCODE_ENV}="{EXAMPLE}" streamlit run app.py`
+
+Pick your own: a few random words with a number, not a word or a name.
 """
 
 
@@ -46,6 +60,7 @@ Set one in either place, then reload this page:
 class InstructorSession:
     unlocked_with: str = ""  # sha256 of the passcode that unlocked this session; "" = locked
     failed_tries: int = 0
+    wait: Wait | None = None  # set when the last guess was refused unchecked
     preset_url: str = ""  # the last demo link built, kept across reruns
 
 
@@ -53,14 +68,10 @@ def instructor_session() -> InstructorSession:
     return st.session_state.setdefault("adaptlab.instructor", InstructorSession())
 
 
-def configured_passcode() -> str | None:
-    try:
-        section = st.secrets.get("instructor")
-    except FileNotFoundError:  # no secrets file at all
-        section = None
-    if section and section.get("passcode"):
-        return str(section["passcode"])
-    return os.environ.get(PASSCODE_ENV) or None
+@st.cache_resource(show_spinner=False)
+def passcode_limiter() -> FailureLimiter:
+    """One per process: wrong guesses from every session count together."""
+    return FailureLimiter()
 
 
 def _fingerprint(passcode: str) -> str:
@@ -79,15 +90,34 @@ def _try_passcode() -> None:
     given = str(st.session_state.get(field, ""))
     st.session_state[field] = ""  # never keep the typed passcode in session state
     passcode, session = configured_passcode(), instructor_session()
+    limiter, client = passcode_limiter(), client_key()
+    session.wait = limiter.wait(client)
+    if session.wait or not passcode or passcode_problem():
+        return  # refused unchecked: a locked-out client learns nothing from its guess
     # Comparing fixed-length digests keeps even the passcode's length out of the timing.
-    if passcode and hmac.compare_digest(_fingerprint(given), _fingerprint(passcode)):
+    if hmac.compare_digest(_fingerprint(given), _fingerprint(passcode)):
         session.unlocked_with, session.failed_tries = _fingerprint(passcode), 0
-    else:
-        session.failed_tries += 1
+        limiter.succeeded(client)
+        log.info("instructor passcode: dashboard unlocked from %s", client)
+        return
+    session.failed_tries += 1
+    wait = limiter.failed(client)
+    log.warning("instructor passcode: wrong guess from %s (%d from it recently)%s", client,
+                limiter.failures(client),
+                f"; checks paused {wait.seconds:.0f} s" + (" for everyone" if wait.everyone
+                                                           else "") if wait else "")
 
 
 def lock() -> None:
     instructor_session().unlocked_with = ""
+
+
+def _refusal(wait: Wait) -> str:
+    if wait.everyone:
+        return (f"Too many wrong passcodes were tried on this server in the last minute, so "
+                f"passcode checks are paused for everyone. Try again in {wait_words(wait)}.")
+    return (f"Too many wrong passcodes from your network: try again in {wait_words(wait)}. "
+            "Your passcode was not checked.")
 
 
 def passcode_gate() -> bool:
@@ -100,8 +130,12 @@ def passcode_gate() -> bool:
     with st.form(widget_key(PAGE, "login")):
         st.text_input("Instructor passcode", type="password", key=widget_key(PAGE, "passcode"))
         st.form_submit_button("Unlock", on_click=_try_passcode)
-    if instructor_session().failed_tries:
+    session = instructor_session()
+    if session.wait:
+        st.error(_refusal(session.wait), icon=":material/timer:")
+    elif session.failed_tries:
         st.error("Wrong passcode: the dashboard stays locked.", icon=":material/block:")
+    session.wait = None
     return False
 
 
@@ -140,14 +174,7 @@ def app_origin() -> str:
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Learner-typed text starting with = + - @ would run as a formula in Excel: quote it."""
-    def quote(value: object) -> object:
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            return "'" + value
-        return value
-
-    text = [c for c in frame.columns
-            if pd.api.types.is_object_dtype(frame[c]) or pd.api.types.is_string_dtype(frame[c])]
-    return frame.assign(**{c: frame[c].map(quote) for c in text})
+    return safe_frame(frame)
 
 
 def demo_preset_form() -> None:

@@ -26,8 +26,11 @@ WHEN_TO_CHOOSE: dict[str, list[str]] = {
     ],
     "bitfit": [
         "Very little labelled data: BitFit matched or beat full fine-tuning on BERT with low or "
-        "medium data (Lialin).",
-        "It falls clearly behind at T0-3B / GPT-3 scale (Lialin).",
+        "medium data (Lialin); it is competitive with small-to-medium data, and full "
+        "fine-tuning pulls ahead as data grows (Ben Zaken et al.).",
+        "On GPT-3 175B it stayed within about 2.5 points of full fine-tuning (ahead on MNLI) "
+        "but trailed LoRA (LoRA paper, Table 4). Lialin, citing Liu et al. (2022), reports it "
+        "falling behind at T0-3B.",
         "Which parameters count as biases is a convention: here every *.bias, LayerNorm β "
         "included (11dL + d).",
     ],
@@ -76,6 +79,7 @@ WHEN_TO_CHOOSE: dict[str, list[str]] = {
     ],
     "p-tuning": [
         "A soft-prompt method at the input, like prompt tuning, but the virtual tokens come out "
-        "of a small prompt encoder, and they can sit anywhere in the input.",
+        "of a small prompt encoder. In the paper they can sit anywhere in the input (with "
+        "anchor tokens); PEFT, and so AdaptLab, prepends them.",
     ],
 }

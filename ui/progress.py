@@ -2,7 +2,9 @@
 
 - `learner_progress_summary(name)`: per topic, from the attempts database (ui.store_access).
 - `show_progress(step, name)`: Home's one line per learning-path step, built on the summary.
-- `review_rows(attempts)`: past answers in the words the learner saw, for the Quiz review.
+- `review_rows(attempts)`: past answers in the words the learner saw, for the Quiz review
+  (numbers as the learner typed them: 294,912, never 294912.0).
+- `describe_question(id)`: the question's full text, for the Review and the instructor's CSV.
 Every number comes from the store; when there is no name or the database cannot be read, the
 answer is None, never a made-up zero. Visiting Home never creates a database: a SQLite file
 that does not exist yet simply means "no answers yet". Generated practice questions count
@@ -20,7 +22,16 @@ import streamlit as st
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from adaptlab.quiz import TOPICS, ChoiceQuestion, OrderQuestion, PairingQuestion, bundled_bank
+from adaptlab.quiz import (
+    TOPICS,
+    ChoiceQuestion,
+    NumericQuestion,
+    OrderQuestion,
+    PairingQuestion,
+    bundled_bank,
+)
+from adaptlab.quiz.numeric import format_number
+from adaptlab.quiz.paths import QUIZZES, bundled_paths
 from adaptlab.store import Attempt, StoreError, default_url
 from ui.navigation import Step
 from ui.store_access import database_url, get_store, show_store_error
@@ -28,7 +39,7 @@ from ui.store_access import database_url, get_store, show_store_error
 log = logging.getLogger("adaptlab.app")
 
 COLUMNS = ["topic", "title", "questions_in_bank", "questions_attempted", "questions_correct",
-           "attempts", "mean_best_score"]
+           "attempts", "mean_mark"]
 
 
 def progress_table(raw: pd.DataFrame) -> pd.DataFrame:
@@ -41,7 +52,7 @@ def progress_table(raw: pd.DataFrame) -> pd.DataFrame:
     out = raw.assign(
         title=raw["topic"].map(lambda t: TOPICS.get(t, t)),
         questions_in_bank=raw["topic"].map(bank_sizes).fillna(0).astype(int),
-        mean_best_score=raw["mean_best_score"].astype(float).round(2),
+        mean_mark=raw["mean_mark"].astype(float).round(2),
     )
     out = out.sort_values("topic", key=lambda s: s.map(lambda t: order.get(t, len(order))))
     return out[COLUMNS].reset_index(drop=True)
@@ -59,7 +70,7 @@ def _database_missing() -> bool:
 
 
 def learner_progress_summary(learner: str, show_errors: bool = True) -> pd.DataFrame | None:
-    """Per topic: questions in the bank, tried, got right (at any try), tries, mean best score.
+    """Per topic: questions in the bank, tried, got right, tries, mean mark (first go counts).
 
     None when `learner` is empty or the database cannot be read (with st.error when
     `show_errors`, else only a server log line); an empty DataFrame when nothing is saved yet.
@@ -96,20 +107,26 @@ def show_progress(step: Step, name: str) -> None:
 # --- review of past answers -------------------------------------------------------------
 
 def describe_question(question_id: str) -> str:
-    """A short label; generated ids describe themselves (rebuilding them would import torch)."""
+    """The question's full text; generated ids describe themselves (rebuilding them would import
+    torch), and a question since removed from the bank is shown by its id."""
     if question_id.startswith("gen:"):
         return "Practice: " + question_id[4:].replace(":", " ").replace(";", ", ")
-    try:
-        prompt = bundled_bank().get(question_id).prompt
-    except KeyError:
-        return question_id  # a question since removed from the bank
-    return prompt if len(prompt) <= 90 else prompt[:89] + "…"
+    question = next((q for q in bundled_bank().questions if q.id == question_id), None)
+    if question is None:
+        return question_id
+    situation = getattr(question, "situation", "")
+    return f"{situation} {question.prompt}".strip()
 
 
 def describe_answer(question_id: str, answer: object) -> str:
     """The answer in the words the learner saw (ids of bank questions become their texts)."""
     question = None if question_id.startswith("gen:") else next(
         (q for q in bundled_bank().questions if q.id == question_id), None)
+    if isinstance(answer, bool):
+        return str(answer)
+    if isinstance(answer, int | float):
+        unit = f" {question.unit}" if isinstance(question, NumericQuestion) and question.unit else ""
+        return format_number(float(answer)) + unit
     texts: dict[str, str] = {}
     if isinstance(question, ChoiceQuestion):
         texts = {o.id: o.text for o in question.options}
@@ -119,17 +136,28 @@ def describe_answer(question_id: str, answer: object) -> str:
         items = {i.id: i.text for i in question.items}
         return "; ".join(f"{items.get(k, k)} → {question.choice_text(v)}" for k, v in answer.items())
     if isinstance(answer, list):
-        return " → ".join(texts.get(a, a) for a in answer) if isinstance(question, OrderQuestion) \
-            else "; ".join(texts.get(a, a) for a in answer)
+        joiner = " → " if isinstance(question, OrderQuestion) else "; "
+        return joiner.join(texts.get(str(a), str(a)) for a in answer)
     if isinstance(answer, str):
         return texts.get(answer, answer)
     return json.dumps(answer)
+
+
+def describe_context(context: str) -> str:
+    """Where a try was made, in words: a topic section, or one quiz of a lesson path."""
+    for path in bundled_paths():
+        for quiz in QUIZZES:
+            if context == path.context(quiz):
+                return f"{path.title}: {quiz}-quiz"
+    return context or "topic section"
 
 
 def review_rows(attempts: list[Attempt]) -> list[dict[str, object]]:
     """Newest first, in plain words; shown with st.dataframe, which never renders HTML."""
     return [{"when": a.created_at,
              "result": "right" if a.correct else ("partly right" if a.score > 0 else "wrong"),
-             "score": a.score, "your answer": describe_answer(a.question_id, a.answer),
-             "question": describe_question(a.question_id), "topic": TOPICS.get(a.topic, a.topic)}
+             "score": a.score, "try": a.try_number,
+             "your answer": describe_answer(a.question_id, a.answer),
+             "question": describe_question(a.question_id), "topic": TOPICS.get(a.topic, a.topic),
+             "where": describe_context(a.context)}
             for a in reversed(attempts)]

@@ -1,21 +1,16 @@
-"""The Quiz page's parts: one form per question, instant feedback, tries, review.
+"""The Quiz page's question flow: tries under the stated policy, feedback, marks, practice.
 
-Controls are native and keyboard-usable (STREAMLIT.md "Widgets for ordering/matching"):
-  single, scenario  st.radio                 multi      one st.checkbox per option
-  classify, match   one st.selectbox per item
-  order             st.multiselect; the order of clicks is the answer (remove and re-add to move)
-  numeric           st.text_input, parsed here so junk gets a message instead of a try
-Scoring: a question's score is its BEST try, as Store.progress() and the instructor's tables
-count it; every try is saved. A try is used only by a well-formed answer. After a wrong try the
-hint shows; after a right one or the third try, the explanation and the lab link.
+Scoring follows adaptlab.quiz.scoring, and the page states it before the first answer: topic
+sections use Moodle's interactive mode (3 tries, 1/3 off per extra try), lesson-path quizzes
+one try. A question's mark is the one of the learner's first go at it; "Practise again" starts
+a new go that is saved but does not change the mark. Tries are restored from the database when
+a question is first shown in a session, so a reload neither resets the tries nor the mark.
+Every try is saved with its context and try number. A try is used only by a well-formed answer.
 Importing this module never imports torch: generated practice questions import it on first use.
 """
 
 from __future__ import annotations
 
-import math
-import random
-import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -23,26 +18,33 @@ import streamlit as st
 
 from adaptlab.quiz import (
     TOPICS,
+    AnswerError,
     ChoiceQuestion,
     Grade,
     NumericQuestion,
     OrderQuestion,
     PairingQuestion,
     Question,
+    TriesPolicy,
     bundled_bank,
     generate,
     grade,
+    policy_for,
+    presentation,
 )
-from adaptlab.store import StoreError
+from adaptlab.quiz.scoring import TryRecord, split_sequences
+from adaptlab.store import Attempt, StoreError
+from ui import quiz_controls as controls
+from ui.learner_form import learner_id
 from ui.navigation import page_file
-from ui.state import learner, widget_key
-from ui.store_access import get_store
+from ui.state import widget_key
+from ui.store_access import get_store, save_attempt
 from ui.text import plain
 
 PAGE = "quiz"
-MAX_TRIES = 3
 PRACTICE = "practice"  # the section of generated questions
 PRACTICE_COUNT = 5
+key = controls.key
 
 
 @dataclass
@@ -53,24 +55,35 @@ class Try:
 
 @dataclass
 class QuestionState:
-    """This session's tries at one question; the database keeps every try for good."""
+    """This learner's current go at one question in one context (restored from the store)."""
 
+    policy: TriesPolicy
     tries: list[Try] = field(default_factory=list)
+    order: list[str] | None = None  # ordering questions: the movable list as it stands
+    moved: int = 0  # number of the last move of the movable list taken into `order`
+    first_mark: float | None = None  # the mark that counts, once the first go has finished
+    practice: bool = False  # a later go: saved, but the mark stays first_mark
     notice: str = ""  # why the last submit was not graded (empty answer, junk number)
     save_error: str = ""  # why the last try was not saved
 
     @property
-    def best(self) -> float:
-        return max((t.grade.score for t in self.tries), default=0.0)
+    def scores(self) -> list[float]:
+        return [t.grade.score for t in self.tries]
 
     @property
     def finished(self) -> bool:
-        return len(self.tries) >= MAX_TRIES or any(t.grade.correct for t in self.tries)
+        return self.policy.finished(self.scores)
+
+    @property
+    def mark(self) -> float:
+        return self.policy.mark(self.scores)
 
 
 @dataclass
 class QuizSession:
-    questions: dict[str, QuestionState] = field(default_factory=dict)
+    learner: str = ""  # whose history and states these are
+    history: dict[tuple[str, str], list[Attempt]] | None = None  # (context, question) -> tries
+    questions: dict[tuple[str, str], QuestionState] = field(default_factory=dict)
     position: dict[str, int] = field(default_factory=dict)  # section -> index, one-at-a-time
     # False while the page shows "database unavailable" at the top: a try that could not be
     # saved then gets a one-line note instead of the same message again under the question.
@@ -78,15 +91,50 @@ class QuizSession:
 
 
 def quiz_session() -> QuizSession:
-    return st.session_state.setdefault("adaptlab.quiz", QuizSession())
+    session = st.session_state.setdefault("adaptlab.quiz", QuizSession())
+    if session.learner != learner_id():  # a new name is another learner: other tries, order
+        session.learner, session.history, session.questions = learner_id(), None, {}
+    return session
 
 
-def question_state(question_id: str) -> QuestionState:
-    return quiz_session().questions.setdefault(question_id, QuestionState())
+def _history() -> dict[tuple[str, str], list[Attempt]]:
+    session = quiz_session()
+    if session.history is None:
+        session.history = {}
+        try:
+            for attempt in get_store().attempts(session.learner):
+                session.history.setdefault((attempt.context, attempt.question_id), []).append(attempt)
+        except StoreError:
+            pass  # the page shows the database message; answers are still graded
+    return session.history
 
 
-def key(question: Question, *parts: str) -> str:
-    return widget_key(PAGE, question.id, *parts)
+def _restored(question: Question, context: str, saved: list[Attempt]) -> QuestionState:
+    policy = policy_for(context)
+    state = QuestionState(policy)
+    sequences = split_sequences([TryRecord(a.score, a.try_number) for a in saved], policy)
+    if sequences:
+        first = [t.score for t in sequences[0]]
+        state.first_mark = policy.mark(first) if policy.finished(first) else None
+        state.practice = len(sequences) > 1
+        for attempt in saved[len(saved) - len(sequences[-1]):]:
+            try:
+                state.tries.append(Try(attempt.answer, grade(question, attempt.answer)))
+            except (AnswerError, KeyError, TypeError, ValueError):
+                continue  # a try at an older version of the question: not shown again
+    if isinstance(question, OrderQuestion):
+        last = state.tries[-1].answer if state.tries else None
+        state.order = list(last) if isinstance(last, list) else \
+            list(presentation(question, learner_id()).start)
+    return state
+
+
+def question_state(question: Question, context: str = "") -> QuestionState:
+    session = quiz_session()
+    slot = (context, question.id)
+    if slot not in session.questions:
+        session.questions[slot] = _restored(question, context, _history().get(slot, []))
+    return session.questions[slot]
 
 
 # --- questions -------------------------------------------------------------------------------
@@ -123,133 +171,89 @@ def bank_problems_notice(detail: bool = False) -> None:
         st.code("\n".join(problems), language=None)  # st.code shows text verbatim, never HTML
 
 
-def section_options() -> dict[str, str]:
-    return {**bundled_bank().topics(), PRACTICE: "Practice (generated)"}
+# --- answering -------------------------------------------------------------------------------
 
-
-def shuffled_steps(question: OrderQuestion) -> list[str]:
-    """Steps in a fixed, question-specific order: the file lists them in the right order."""
-    ids = [s.id for s in question.steps]
-    random.Random(question.id).shuffle(ids)
-    return ids
-
-
-def answer_widgets(question: Question) -> None:
-    """The controls for one question; their values are read on submit by `read_answer`."""
-    if isinstance(question, ChoiceQuestion) and question.multiple:
-        st.caption("Select all that apply.")
-        for option in question.options:
-            st.checkbox(option.text, key=key(question, "option", option.id))
-    elif isinstance(question, ChoiceQuestion):
-        texts = {o.id: o.text for o in question.options}
-        st.radio("Your answer", list(texts), format_func=texts.get, index=None,
-                 key=key(question, "answer"))
-    elif isinstance(question, PairingQuestion):
-        texts = {c.id: c.text for c in question.choices}
-        for item in question.items:
-            st.selectbox(item.text, list(texts), format_func=texts.get, index=None,
-                         placeholder="Choose...", key=key(question, "item", item.id))
-    elif isinstance(question, OrderQuestion):
-        texts = {s.id: s.text for s in question.steps}
-        st.multiselect("Pick the steps in order, first to last", shuffled_steps(question),
-                       format_func=texts.get, key=key(question, "answer"),
-                       help="The order you pick them in is your answer. To move a step, "
-                            "remove it (its x, or Backspace) and pick it again.")
-    elif isinstance(question, NumericQuestion):
-        unit = f" ({question.unit})" if question.unit else ""
-        st.text_input(f"Your answer{unit}", key=key(question, "answer"),
-                      help="Digits, with . for decimals; commas, spaces and _ between "
-                           "thousands are ignored; 1.2e6 works too.")
-
-
-def parse_number(text: str, unit: str = "") -> float:
-    """A learner's number; ValueError with a message that says what to type instead."""
-    cleaned = re.sub(r"[\s,_]", "", text)
-    if unit and cleaned.lower().endswith(unit.replace(" ", "").lower()):
-        cleaned = cleaned[: -len(unit.replace(" ", ""))]
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(f"'{plain(text, limit=30)}' is not a number. Type digits only, e.g. "
-                         "294912 or 0.25 (use . for decimals).") from None
-    if not math.isfinite(value):
-        raise ValueError("Type a finite number, e.g. 294912.")
-    return value
-
-
-def read_answer(question: Question) -> object:
-    """The submitted answer in the shape `grade` expects; ValueError says what is missing."""
-    state = st.session_state
-    if isinstance(question, ChoiceQuestion) and question.multiple:
-        picked = [o.id for o in question.options if state.get(key(question, "option", o.id))]
-        if not picked:
-            raise ValueError("Select at least one option.")
-        return picked
-    if isinstance(question, ChoiceQuestion):
-        if state.get(key(question, "answer")) is None:
-            raise ValueError("Choose an answer first.")
-        return state[key(question, "answer")]
-    if isinstance(question, PairingQuestion):
-        answer = {i.id: state.get(key(question, "item", i.id)) for i in question.items}
-        missing = [i.text for i in question.items if answer[i.id] is None]
-        if missing:
-            raise ValueError(f"Choose for every item; still open: {'; '.join(missing)}.")
-        return answer
-    if isinstance(question, OrderQuestion):
-        order = list(state.get(key(question, "answer")) or [])
-        if sorted(order) != sorted(s.id for s in question.steps):
-            raise ValueError(f"Put all {len(question.steps)} steps in order; you placed "
-                             f"{len(order)}.")
-        return order
-    text = str(state.get(key(question, "answer")) or "").strip()
-    if not text:
-        raise ValueError("Type a number first.")
-    return parse_number(text, getattr(question, "unit", ""))
-
-
-def check_answer(question: Question) -> None:
-    """Form callback: grade, record, and keep the result for this session's rerun."""
-    qs = question_state(question.id)
+def check_answer(question: Question, context: str = "") -> None:
+    """Submit callback: grade, record, and keep the result for this session's rerun."""
+    qs = question_state(question, context)
     qs.notice, qs.save_error = "", ""
+    if qs.finished:  # a double click after the last try
+        return
+    sync_order(question, context, qs)  # a move made just before the click
     try:
-        answer = read_answer(question)
+        answer = controls.read_answer(question, context, qs.order)
     except ValueError as exc:
         qs.notice = str(exc)
         return
     result = grade(question, answer)  # graded here, so a database failure cannot lose it
     qs.tries.append(Try(answer, result))
-    try:
-        get_store().record_attempt(learner().display_name, question.id, answer, result.correct,
-                                   result.score, topic=question.topic, wrong=result.wrong)
-    except StoreError as exc:
-        qs.save_error = str(exc)
+    if qs.finished and not qs.practice and qs.first_mark is None:
+        qs.first_mark = qs.mark
+    # A try the database cannot take now waits in this session and is saved when it is back.
+    qs.save_error = save_attempt(learner_id(), question.id, answer, result.correct, result.score,
+                                 on_saved=lambda: setattr(qs, "save_error", ""),
+                                 topic=question.topic, wrong=list(result.wrong),
+                                 context=context, try_number=len(qs.tries))
 
 
-def restart_question(question: Question) -> None:
-    quiz_session().questions.pop(question.id, None)
+def practise_again(question: Question, context: str = "") -> None:
+    qs = question_state(question, context)
+    qs.tries, qs.practice, qs.notice, qs.save_error = [], True, "", ""
+    if isinstance(question, OrderQuestion):
+        qs.order = list(presentation(question, learner_id()).start)
+
+
+def sync_order(question: Question, context: str, qs: QuestionState) -> None:
+    """Take the learner's latest move of the movable list into `qs.order`."""
+    if isinstance(question, OrderQuestion):
+        moved = controls.take_order_move(question, context, qs.moved)
+        if moved is not None:
+            qs.order, qs.moved = moved
+
+
+def _submit_label(qs: QuestionState) -> str:
+    if qs.policy.max_tries == 1:
+        return "Check answer (one try)"
+    practice = ", practice" if qs.practice else ""
+    return f"Check answer (try {len(qs.tries) + 1} of {qs.policy.max_tries}{practice})"
+
+
+def answer_controls(question: Question, context: str, qs: QuestionState) -> None:
+    who = learner_id()
+    if isinstance(question, OrderQuestion):
+        sync_order(question, context, qs)
+        controls.order_widget(question, qs.order or [], context)
+        st.button(_submit_label(qs), key=key(question, context, "submit"), type="primary",
+                  on_click=check_answer, args=(question, context))
+        return
+    with st.form(key(question, context, "form")):
+        if isinstance(question, ChoiceQuestion):
+            controls.choice_widgets(question, context, who)
+        elif isinstance(question, PairingQuestion):
+            controls.pairing_widgets(question, context, who)
+        elif isinstance(question, NumericQuestion):
+            controls.number_widget(question, context)
+        st.form_submit_button(_submit_label(qs), key=key(question, context, "submit"),
+                              on_click=check_answer, args=(question, context))
 
 
 # --- showing a question --------------------------------------------------------------------
 
-def show_question(question: Question, number: int, total: int) -> None:
-    qs = question_state(question.id)
+def show_question(question: Question, label: str, context: str = "") -> None:
+    qs = question_state(question, context)
     with st.container(border=True):
-        st.markdown(f"**Question {number} of {total}** · {TOPICS.get(question.topic, '')}")
+        st.markdown(f"**{label}** · {TOPICS.get(question.topic, '')}")
         if isinstance(question, ChoiceQuestion) and question.situation:
             st.markdown(f"*Situation.* {question.situation}")
         st.markdown(question.prompt)
         if question.source:
             st.caption(f"Source: {question.source}")
         if not qs.finished:
-            with st.form(key(question, "form")):
-                answer_widgets(question)
-                st.form_submit_button(f"Check answer (try {len(qs.tries) + 1} of {MAX_TRIES})",
-                                      key=key(question, "submit"), on_click=check_answer,
-                                      args=(question,))
-        show_feedback(question, qs)
+            answer_controls(question, context, qs)
+        show_feedback(question, context, qs)
 
 
-def show_feedback(question: Question, qs: QuestionState) -> None:
+def _show_notices(qs: QuestionState) -> None:
     if qs.notice:
         st.warning(qs.notice, icon=":material/edit:")
     if qs.save_error and quiz_session().store_ok:
@@ -258,6 +262,10 @@ def show_feedback(question: Question, qs: QuestionState) -> None:
                    icon=":material/database:")
     elif qs.save_error:
         st.caption("This try is graded but was not saved: see the database message above.")
+
+
+def show_feedback(question: Question, context: str, qs: QuestionState) -> None:
+    _show_notices(qs)
     if not qs.tries:
         return
     last = qs.tries[-1].grade
@@ -271,13 +279,26 @@ def show_feedback(question: Question, qs: QuestionState) -> None:
         st.markdown("\n".join(f"- {line}" for line in last.feedback))
     if not qs.finished:
         st.info(f"Hint: {question.hint}", icon=":material/lightbulb:")
+        st.caption(f"Right on the next try: mark {qs.policy.right_on(len(qs.tries) + 1):.0%}.")
         return
-    st.markdown(f"**Best score on this question: {qs.best:.0%}** ({len(qs.tries)} "
-                f"{'try' if len(qs.tries) == 1 else 'tries'}).")
+    st.markdown(mark_line(qs))
     st.info(f"Explanation: {question.explanation}", icon=":material/school:")
     lab_link(question)
-    st.button("Start this question again", key=key(question, "restart"),
-              on_click=restart_question, args=(question,))
+    if qs.policy.max_tries > 1:
+        st.button("Practise this question again", key=key(question, context, "restart"),
+                  on_click=practise_again, args=(question, context),
+                  help="A new go for practice. It is saved, but your mark stays.")
+
+
+def mark_line(qs: QuestionState) -> str:
+    tries = f"{len(qs.tries)} {'try' if len(qs.tries) == 1 else 'tries'}"
+    if qs.practice:
+        kept = "" if qs.first_mark is None else f" Your mark stays {qs.first_mark:.0%}."
+        return f"Practice: this go would score {qs.mark:.0%} ({tries}).{kept}"
+    penalty = "" if len(qs.tries) == 1 else (
+        f": last try {qs.scores[-1]:.0%} minus {len(qs.tries) - 1} × "
+        f"{qs.policy.penalty:.0%} for the earlier tries")
+    return f"**Your mark on this question: {qs.mark:.0%}** ({tries}{penalty})."
 
 
 def lab_link(question: Question) -> None:
@@ -289,11 +310,19 @@ def lab_link(question: Question) -> None:
                      query_params=dict(parse_qsl(query)) or None)
 
 
-def section_score(questions: list[Question]) -> tuple[int, float]:
-    """(questions tried this session, sum of best scores) over `questions`."""
-    tried = [quiz_session().questions[q.id] for q in questions
-             if q.id in quiz_session().questions and quiz_session().questions[q.id].tries]
-    return len(tried), sum(s.best for s in tried)
+def counted_mark(question: Question, context: str = "") -> float | None:
+    """The mark that counts for this question here, or None while it is not decided yet."""
+    slot = (context, question.id)
+    qs = quiz_session().questions.get(slot)
+    if qs is None or qs.first_mark is not None:
+        return None if qs is None else qs.first_mark
+    return qs.mark if qs.finished and not qs.practice else None
+
+
+def section_score(questions: list[Question], context: str = "") -> tuple[int, float]:
+    """(questions with a mark, sum of those marks) over `questions`."""
+    marks = [m for m in (counted_mark(q, context) for q in questions) if m is not None]
+    return len(marks), sum(marks)
 
 
 def step_position(section: str, delta: int, total: int) -> None:
@@ -301,12 +330,14 @@ def step_position(section: str, delta: int, total: int) -> None:
     quiz_session().position[section] = min(max(now + delta, 0), total - 1)
 
 
-def one_at_a_time(section: str, questions: list[Question]) -> None:
+def one_at_a_time(section: str, questions: list[Question], context: str = "",
+                  label: str = "Question") -> None:
     total = len(questions)
     index = min(quiz_session().position.get(section, 0), total - 1)
-    show_question(questions[index], index + 1, total)
+    show_question(questions[index], f"{label} {index + 1} of {total}", context)
     back, forward = st.columns(2)
-    back.button("Previous question", key=widget_key(PAGE, "previous"), disabled=index == 0,
-                on_click=step_position, args=(section, -1, total))
-    forward.button("Next question", key=widget_key(PAGE, "next"), disabled=index == total - 1,
-                   on_click=step_position, args=(section, 1, total))
+    where = [context] if context else []
+    back.button("Previous question", key=widget_key(PAGE, *where, "previous"),
+                disabled=index == 0, on_click=step_position, args=(section, -1, total))
+    forward.button("Next question", key=widget_key(PAGE, *where, "next"),
+                   disabled=index == total - 1, on_click=step_position, args=(section, 1, total))

@@ -3,7 +3,9 @@
 A page needs only these:
     bank = bundled_bank()                      # validated, cached Bank
     bank.topics(); bank.by_topic(t); bank.get(question_id)
-    g = submit(store, learner, question, answer)   # grade + save in one call
+    g = submit(store, learner, question, answer, context, try_number)   # grade + save
+    presentation(question, learner_id)         # the learner's shuffled option order
+    INTERACTIVE / policy_for(context)          # tries, penalty, marks (scoring.py)
     generate(n, seed)                          # endless practice, keyed by the census
 Nothing here imports streamlit; generated questions import the engine (torch) lazily.
 """
@@ -25,16 +27,20 @@ from adaptlab.quiz.schema import (
     Question,
     QuizBankError,
 )
+from adaptlab.quiz.scoring import INTERACTIVE, SINGLE_TRY, TriesPolicy, policy_for
+from adaptlab.quiz.shuffle import presentation
 
 if TYPE_CHECKING:
     from adaptlab.store import Store
 
 
-def submit(store: Store, learner: str, question: Question, answer: Answer) -> Grade:
+def submit(store: Store, learner: str, question: Question, answer: Answer, context: str = "",
+           try_number: int | None = None) -> Grade:
     """Grade `answer` and record the attempt (committed before returning). StoreError on DB failure."""
     result = grade(question, answer)
     store.record_attempt(learner, question.id, answer, result.correct, result.score,
-                         topic=question.topic, wrong=result.wrong)
+                         topic=question.topic, wrong=result.wrong, context=context,
+                         try_number=try_number)
     return result
 
 
@@ -46,7 +52,8 @@ def generate(n: int, seed: int = 0, kind: str | None = None) -> list[Question]:
 
 
 __all__ = [
-    "TOPICS", "Answer", "AnswerError", "Bank", "ChoiceQuestion", "Grade", "Item", "NumericQuestion",
-    "Option", "OrderQuestion", "PairingQuestion", "Question", "QuizBankError", "bundled_bank",
-    "check", "generate", "grade", "load_bank", "submit",
+    "INTERACTIVE", "SINGLE_TRY", "TOPICS", "Answer", "AnswerError", "Bank", "ChoiceQuestion",
+    "Grade", "Item", "NumericQuestion", "Option", "OrderQuestion", "PairingQuestion", "Question",
+    "QuizBankError", "TriesPolicy", "bundled_bank", "check", "generate", "grade", "load_bank",
+    "policy_for", "presentation", "submit",
 ]

@@ -1,6 +1,7 @@
 """Shell commands for the quiz bank and the results database.
 
-  quiz validate [PATH ...]                                   exit 0 if valid, else 2 (one line per error)
+  quiz validate [PATH ...]    exit 0 if valid, else 2: one line per error, per tell (tells.py)
+                              and per lesson-path problem (paths/ next to the question files)
   quiz export --format moodle-xml|gift|csv --out FILE
   results export --out FILE [--db URL]                      per-question stats + per-learner progress
 
@@ -14,9 +15,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from adaptlab.quiz.bank import check, load_bank
+from adaptlab.quiz.bank import BUNDLED_DIR, check, load_bank
 from adaptlab.quiz.export import FORMATS
+from adaptlab.quiz.paths import check_paths
 from adaptlab.quiz.schema import QuizBankError
+from adaptlab.quiz.tells import find_tells
 
 EXIT_USER_ERROR = 2
 
@@ -32,11 +35,16 @@ def validate_cmd(args: argparse.Namespace) -> int:
         if not Path(path).exists():
             return _fail(f"{path}: no such file or folder")
     questions, errors = check(args.paths or None)
+    if not errors:  # tells and paths are about a bank that parses
+        errors = find_tells(questions)
+        known = {q.id for q in questions}
+        for folder in [Path(p) for p in args.paths or [BUNDLED_DIR]]:
+            errors += check_paths(known, folder / "paths")[1] if folder.is_dir() else []
     if errors:
         for line in errors:
             print(line, file=sys.stderr)
         return EXIT_USER_ERROR
-    print(f"ok: {len(questions)} questions valid")
+    print(f"ok: {len(questions)} questions valid, no tells found")
     return 0
 
 

@@ -5,6 +5,14 @@ matching, order -> ordering (core qtype since Moodle 4.4), numeric -> numerical.
 ordering type accepts one order only, so steps whose position differs between accepted orders
 (e.g. zero_grad first or last) are left out and named in the question text.
 GIFT has no ordering type: those questions are skipped with a comment.
+
+Scoring travels as far as each format allows: Moodle XML carries the penalty per extra try
+(INTERACTIVE.penalty) and one hint per extra try (Moodle's interactive behaviour allows one try
+more than there are hints, so its tries match INTERACTIVE.max_tries), and
+select-all fractions that make ticking everything worth 0, exactly as the app grades; Moodle's
+matching type grades right pairs / pairs, without the app's "same answer for every item scores
+0" correction. GIFT has no penalty field, so a comment states it; CSV has columns for both.
+Every format keeps shuffleanswers (or Moodle's own shuffling for ordering).
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import asdict
 
+from adaptlab.quiz.numeric import format_number
 from adaptlab.quiz.schema import (
     ChoiceQuestion,
     NumericQuestion,
@@ -24,6 +33,8 @@ from adaptlab.quiz.schema import (
     PairingQuestion,
     Question,
 )
+from adaptlab.quiz.scoring import INTERACTIVE
+from adaptlab.spreadsheet import safe_row
 
 # Moodle only accepts these answer fractions (percent); others are rejected on import.
 MOODLE_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
@@ -58,9 +69,16 @@ def _header(quiz: ET.Element, q: Question, qtype: str, prompt: str | None = None
     _text_el(el, "questiontext", prompt or _prompt(q))
     _text_el(el, "generalfeedback", q.explanation)
     ET.SubElement(el, "defaultgrade").text = "1"
-    ET.SubElement(el, "penalty").text = "0.3333333"
+    ET.SubElement(el, "penalty").text = f"{INTERACTIVE.penalty:.7f}"
     ET.SubElement(el, "hidden").text = "0"
     return el
+
+
+def _hints(el: ET.Element, q: Question) -> None:
+    # Moodle's interactive behaviour gives one try more than there are hints: one hint per
+    # extra try makes Moodle's tries the app's (the app shows the same hint after each one).
+    for _ in range(INTERACTIVE.max_tries - 1):
+        _text_el(el, "hint", q.hint)
 
 
 def _answer(el: ET.Element, fraction: str, text: str, feedback: str, fmt: str = "html") -> ET.Element:
@@ -80,14 +98,15 @@ def _multichoice(quiz: ET.Element, q: ChoiceQuestion) -> None:
         right = o.id in q.answer
         value = 100 / n_right if right else (-100 / n_wrong if q.multiple else 0)
         _answer(el, _fraction(value), o.text, o.feedback)
-    _text_el(el, "hint", q.hint)
+    _hints(el, q)
 
 
 def _matching(quiz: ET.Element, q: PairingQuestion) -> None:
     el = _header(quiz, q, "matching")
     ET.SubElement(el, "shuffleanswers").text = "true"
     # Matching has no per-item feedback in Moodle: list it in the partially/incorrect feedback.
-    notes = "\n".join(f"{i.text}: {i.feedback}" for i in q.items)
+    notes = "\n".join(f"{i.text}: {i.feedback}" + "".join(
+        f" If paired with '{q.choice_text(c)}': {text}" for c, text in i.mistakes) for i in q.items)
     _text_el(el, "correctfeedback", "Right.")
     _text_el(el, "partiallycorrectfeedback", notes)
     _text_el(el, "incorrectfeedback", notes)
@@ -99,7 +118,7 @@ def _matching(quiz: ET.Element, q: PairingQuestion) -> None:
         if choice.id not in used:
             sub = _text_el(el, "subquestion", "")
             ET.SubElement(ET.SubElement(sub, "answer"), "text").text = choice.text
-    _text_el(el, "hint", q.hint)
+    _hints(el, q)
 
 
 def ambiguous_steps(q: OrderQuestion) -> list[str]:
@@ -136,17 +155,22 @@ def _ordering(quiz: ET.Element, q: OrderQuestion) -> None:
     for position, sid in enumerate((s for s in q.accepted[0] if s not in dropped), start=1):
         ans = ET.SubElement(el, "answer", {"fraction": str(position), "format": "html"})
         ET.SubElement(ans, "text").text = _html(q.step_text(sid))
-    _text_el(el, "hint", q.hint)
+    _hints(el, q)
+
+
+def _plain_number(value: float) -> str:
+    """A number as an LMS parses it: no thousands separators, no trailing .0, no 1e+06."""
+    return format_number(value).replace(",", "")
 
 
 def _numerical(quiz: ET.Element, q: NumericQuestion) -> None:
     el = _header(quiz, q, "numerical")
-    right = _answer(el, "100", f"{q.answer:g}", "Right.", fmt="moodle_auto_format")
+    right = _answer(el, "100", _plain_number(q.answer), "Right.", fmt="moodle_auto_format")
     ET.SubElement(right, "tolerance").text = f"{q.tolerance:g}"
     for wv in q.wrong_values:
-        ans = _answer(el, "0", f"{wv.value:g}", wv.feedback, fmt="moodle_auto_format")
+        ans = _answer(el, "0", _plain_number(wv.value), wv.feedback, fmt="moodle_auto_format")
         ET.SubElement(ans, "tolerance").text = f"{wv.tolerance:g}"
-    _text_el(el, "hint", q.hint)
+    _hints(el, q)
 
 
 def to_moodle_xml(questions: list[Question], category: str = "AdaptLab") -> str:
@@ -185,14 +209,17 @@ def _gift_body(q: Question) -> str | None:
     if isinstance(q, PairingQuestion):
         return " ".join(f"={e(i.text)} -> {e(q.choice_text(i.answer))}" for i in q.items)
     if isinstance(q, NumericQuestion):
-        wrong = " ".join(f"=%0%{w.value:g}:{w.tolerance:g}#{e(w.feedback)}" for w in q.wrong_values)
-        return f"#={q.answer:g}:{q.tolerance:g}#Right. {wrong}".strip()
+        wrong = " ".join(f"=%0%{_plain_number(w.value)}:{w.tolerance:g}#{e(w.feedback)}"
+                         for w in q.wrong_values)
+        return f"#={_plain_number(q.answer)}:{q.tolerance:g}#Right. {wrong}".strip()
     return None  # ordering: GIFT has no such type
 
 
 def to_gift(questions: list[Question]) -> str:
     """GIFT text for every question GIFT can express; ordering questions become comments."""
-    blocks = []
+    blocks = [f"// AdaptLab bank. Scoring: {INTERACTIVE.describe()} Set the Moodle quiz to "
+              f"'Interactive with multiple tries' with {INTERACTIVE.max_tries - 1} hints and a "
+              f"penalty of {INTERACTIVE.penalty:.2%}; shuffle answers on."]
     for q in questions:
         body = _gift_body(q)
         if body is None:
@@ -204,7 +231,8 @@ def to_gift(questions: list[Question]) -> str:
 
 
 CSV_COLUMNS = ["id", "type", "topic", "prompt", "situation", "choices", "answer", "tolerance",
-               "hint", "explanation", "source", "lab", "file"]
+               "hint", "explanation", "source", "lab", "file", "max_tries", "penalty",
+               "shuffle"]
 
 
 def _csv_row(q: Question) -> dict[str, str]:
@@ -219,8 +247,14 @@ def _csv_row(q: Question) -> dict[str, str]:
         answer = data.get("answer")
     row = {k: data.get(k, "") for k in CSV_COLUMNS}
     row.update(choices=json.dumps(choices, ensure_ascii=False),
-               answer=json.dumps(answer, ensure_ascii=False))
+               answer=json.dumps(answer, ensure_ascii=False), max_tries=INTERACTIVE.max_tries,
+               penalty=round(INTERACTIVE.penalty, 7), shuffle=SHUFFLED.get(q.type, ""))
     return row
+
+
+# What the app shuffles per learner (adaptlab.quiz.shuffle), for an LMS to do the same.
+SHUFFLED = {"single": "options", "multi": "options", "scenario": "options",
+            "match": "items and choices", "classify": "items", "order": "start order"}
 
 
 def to_csv(questions: list[Question]) -> str:
@@ -228,7 +262,7 @@ def to_csv(questions: list[Question]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS)
     writer.writeheader()
-    writer.writerows(_csv_row(q) for q in questions)
+    writer.writerows(safe_row(_csv_row(q)) for q in questions)  # no formulas in Excel
     return buf.getvalue()
 
 

@@ -1,9 +1,12 @@
 """Generated practice questions, answered by the engine's parameter census, so practice never ends.
 
-Three kinds, each drawn with a seeded random.Random:
+Four kinds, each drawn with a seeded random.Random:
   count   numeric: how many parameters train for (model, method, settings)?  -> census_summary
-  blocks  multi: which blocks does top-k train?                              -> trainable_blocks
+  blocks  multi: which blocks does top-k train? (models with up to 12 blocks) -> trainable_blocks
+  lowest  numeric: the lowest trainable block under top-k (deeper models, where
+          a checkbox per block would be a wall of 24-48 boxes)               -> trainable_blocks
   family  single: which "what gets trained" row does a method belong to?      -> get_method().family
+Hints and named wrong answers come from generated_feedback.py.
 The question id encodes everything needed to rebuild it ("gen:count:gpt2:lora:r=4;..."), so a
 stored attempt can always be re-graded and reviewed. The engine (torch) is imported lazily.
 """
@@ -14,6 +17,11 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from adaptlab.quiz.generated_feedback import (
+    COUNT_HINTS,
+    count_mistakes,
+    family_feedback,
+)
 from adaptlab.quiz.schema import ChoiceQuestion, NumericQuestion, Option, Question, WrongValue
 
 # (L, d) per model, as stated to the learner (CONTENT.md 0); "mini" is left out on purpose:
@@ -27,9 +35,10 @@ FAMILY_TEXT: dict[str, str] = {
     "all-weights": "All existing weights",
     "selective": "A chosen subset of existing weights, nothing added",
     "virtual-tokens": "New virtual tokens in the input/activation stream",
-    "inserted-modules": "New modules inserted in the computation path",
-    "reparameterized": "A reparameterized weight update (mergeable)",
+    "inserted-modules": "New modules or scaling vectors inserted in the computation path",
+    "reparameterized": "A low-rank update ΔW = BA of an existing weight matrix",
 }
+MAX_CHECKBOX_BLOCKS = 12  # deeper models get the numeric "lowest trainable block" question
 FAMILY_SOURCE = "AdaptLab's 'what gets trained' axis, neutral across Lialin 2023, Ding 2023, Han 2024"
 LORA_SHAPES = {"c_attn": "d→3d", "attn.c_proj": "d→d", "c_fc": "d→4d", "mlp.c_proj": "4d→d"}
 
@@ -76,6 +85,12 @@ COUNTABLE: dict[str, tuple[Callable[[random.Random, int], dict[str, Any]],
 }
 
 
+# Settings every counting question fixes, whatever the method's default: the convention learners
+# count is the stored prefix table (2·L·m·d), not the training-time MLP that the Train page's
+# prefix default adds for stability.
+COUNTED_AS: dict[str, dict[str, Any]] = {"prefix": {"prefix_projection": False}}
+
+
 def _encode(kind: str, model: str, method: str, settings: dict[str, Any]) -> str:
     return f"gen:{kind}:{model}:{method}:" + ";".join(f"{k}={v}" for k, v in settings.items())
 
@@ -108,37 +123,20 @@ def _title(method: str) -> str:
 def count_question(model: str, method: str, settings: dict[str, Any]) -> NumericQuestion:
     """How many parameters train? Keyed by census_summary(model, method, settings)."""
     name, layers, d = MODELS[model]
-    summary = _census(model, method, settings)
-    convention = COUNTABLE[method][1](summary["settings"] | settings)
+    counted = COUNTED_AS.get(method, {}) | settings
+    summary = _census(model, method, counted)
+    convention = COUNTABLE[method][1](summary["settings"] | counted)
     answer = summary["trainable_params"]
-    wrong = _wrong_values(model, method, settings, answer)
+    wrong = count_mistakes(method, layers, d, summary["settings"] | counted, answer)
     return NumericQuestion(
         id=_encode("count", model, method, settings), type="numeric", topic="counting",
         prompt=(f"{name} (L = {layers}, d = {d}). {_title(method)}. Convention: {convention}. "
                 "How many parameters train?"),
-        hint="Count per block first, then multiply by the number of blocks that have it.",
+        hint=COUNT_HINTS.get(method, "Count part by part, following the stated convention."),
         explanation=(f"The census of {name} with this method counts {answer:,} trainable "
                      f"parameters, {summary['trainable_pct']:.4g}% of {summary['total_params']:,}."),
-        lab=_lab(model, method, settings), file="generated", answer=float(answer),
+        lab=_lab(model, method, counted), file="generated", answer=float(answer),
         tolerance=0.0, unit="parameters", wrong_values=wrong)
-
-
-def _wrong_values(model: str, method: str, settings: dict[str, Any], answer: int
-                  ) -> tuple[WrongValue, ...]:
-    """Counts under a neighbouring convention, each with the misconception it reflects."""
-    out = []
-    if method == "top-k":
-        alt = _census(model, method, settings | {"train_ln_f": True})["trainable_params"]
-        out.append(WrongValue(alt, "Adds ln_f, which the stated convention keeps frozen."))
-    if method in ("adapter-houlsby", "adapter-pfeiffer"):
-        other = "adapter-pfeiffer" if method == "adapter-houlsby" else "adapter-houlsby"
-        alt = _census(model, other, settings)["trainable_params"]
-        out.append(WrongValue(alt, "Uses the other adapter layout (Houlsby: two per block; "
-                                   "Pfeiffer: one, after the MLP)."))
-    if method == "prefix":
-        out.append(WrongValue(answer / 2, "L·m·d is the one-vector-per-layer convention; this "
-                                          "question stores key and value prefixes separately."))
-    return tuple(w for w in out if w.value != answer)
 
 
 def blocks_question(model: str, k: int) -> ChoiceQuestion:
@@ -156,7 +154,30 @@ def blocks_question(model: str, k: int) -> ChoiceQuestion:
         hint="'Top' means nearest the output.",
         explanation=f"The census lists blocks {', '.join(map(str, blocks))} as trainable.",
         lab=_lab(model, "top-k", settings), file="generated",
-        options=options, answer=tuple(str(b) for b in blocks), multiple=True)
+        options=options, answer=tuple(str(b) for b in blocks), multiple=True,
+        keep_order=True)
+
+
+def lowest_block_question(model: str, k: int) -> NumericQuestion:
+    """Top-k on a deep model: the number of the lowest block that trains."""
+    name, layers, _d = MODELS[model]
+    settings = {"k": k}
+    lowest = min(_census(model, "top-k", settings)["trainable_blocks"])
+    wrong = [WrongValue(0.0, "Block 0 is nearest the input; 'top' means nearest the output."),
+             WrongValue(float(k - 1), "Blocks 0 to k-1 are the bottom k; top-k trains the last k."),
+             WrongValue(float(layers - k + 1), "Off by one: blocks are numbered from 0, so the "
+                                               f"last {k} are {layers - k} to {layers - 1}."),
+             WrongValue(float(layers - k - 1), "Off by one: that would be k + 1 blocks.")]
+    return NumericQuestion(
+        id=_encode("lowest", model, "top-k", settings), type="numeric", topic="freezing",
+        prompt=(f"{name} has blocks 0 to {layers - 1}. Top-k with k = {k} (ln_f and the tied "
+                "lm_head frozen): what is the number of the lowest block that trains?"),
+        hint="'Top' means nearest the output, and blocks are numbered from 0.",
+        explanation=(f"The census lists blocks {lowest} to {layers - 1} as trainable: the last "
+                     f"{k} of {layers}."),
+        lab=_lab(model, "top-k", settings), file="generated", answer=float(lowest),
+        unit="", wrong_values=tuple({w.value: w for w in reversed(wrong)
+                                     if w.value != lowest and w.value >= 0}.values()))
 
 
 def family_question(method: str) -> ChoiceQuestion:
@@ -164,7 +185,7 @@ def family_question(method: str) -> ChoiceQuestion:
     from adaptlab.methods import get_method
 
     spec = get_method(method)
-    options = tuple(Option(fid, text, f"This row means: {text.lower()}.")
+    options = tuple(Option(fid, text, family_feedback(method, spec.title, spec.family, fid))
                     for fid, text in FAMILY_TEXT.items())
     return ChoiceQuestion(
         id=_encode("family", "-", method, {}), type="single", topic="classification",
@@ -182,6 +203,8 @@ def from_id(question_id: str) -> Question:
         return count_question(model, method, settings)
     if kind == "blocks":
         return blocks_question(model, int(settings["k"]))
+    if kind == "lowest":
+        return lowest_block_question(model, int(settings["k"]))
     if kind == "family":
         return family_question(method)
     raise KeyError(f"unknown generated question kind {kind!r} in {question_id!r}")
@@ -198,7 +221,10 @@ def generate_one(rng: random.Random, kind: str | None = None) -> Question:
     kind = kind or rng.choice(["count", "count", "blocks", "family"])
     model = rng.choice(list(MODELS))
     if kind == "blocks":
-        return blocks_question(model, rng.randint(1, max(1, MODELS[model][1] // 2)))
+        k = rng.randint(1, max(1, MODELS[model][1] // 2))
+        if MODELS[model][1] > MAX_CHECKBOX_BLOCKS:
+            return lowest_block_question(model, k)
+        return blocks_question(model, k)
     methods = _available()
     if kind == "family":
         return family_question(rng.choice(methods))

@@ -7,13 +7,19 @@ Answers are plain JSON-able values so they can be stored as they are:
   order                          list[str]      step ids, first to last
   numeric                        float (or a numeric string)
 
-Partial credit rules:
-  multi     (right picks - wrong picks) / number of right options, floored at 0
-  classify  fraction of items put in the right category (match: paired with the right choice)
+Partial credit rules (a try's score; scoring.py turns tries into a mark). Each makes the
+lazy answer worth nothing:
+  multi     right ticks / number of right options - wrong ticks / number of wrong options,
+            floored at 0 (Moodle's multiple-answer fractions): ticking everything scores 0
+  classify, match
+            (R - m) / (n - m), floored at 0: R of n items right, m the items the best single
+            choice would get right if given to every item. Equivalently each wrong pair costs
+            m / (n - m) of a right one, so giving every item the same answer scores 0
   order     (L - 1) / (n - 1), where L is the longest subsequence of the answer that keeps the
             relative order of an accepted order (maximised over accepted orders); a fully
             reversed order scores 0. Same idea as Moodle's "longest ordered subset".
-  single, numeric: all or nothing (numeric: right when within the tolerance).
+  single, numeric: all or nothing (numeric: right when within the tolerance). A wrong number
+            gets the author's feedback for that value, or numeric.diagnose names the slip.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from adaptlab.quiz.numeric import diagnose, format_number
 from adaptlab.quiz.schema import (
     ChoiceQuestion,
     NumericQuestion,
@@ -74,7 +81,8 @@ def _grade_choice(q: ChoiceQuestion, answer: Any) -> tuple[float, list[str], lis
     if q.multiple:
         feedback += [f"Missed: {o.text}. {o.feedback}" for o in missed]
         hits = len(key & set(picked))
-        score = max(0.0, (hits - len(wrong)) / len(key))
+        n_wrong = max(1, len(q.options) - len(key))  # the parser requires one distractor
+        score = max(0.0, hits / len(key) - len(wrong) / n_wrong)
     else:
         score = 1.0 if picked == list(q.answer) else 0.0
     return score, feedback, wrong
@@ -91,9 +99,11 @@ def _grade_pairing(q: PairingQuestion, answer: Any) -> tuple[float, list[str], l
         if given is None:
             feedback.append(f"'{item.text}' was not placed. {item.feedback}")
         else:
-            feedback.append(f"'{item.text}' is not '{q.choice_text(given)}'. {item.feedback}")
+            why = item.mistake(given) or item.feedback
+            feedback.append(f"'{item.text}' is not '{q.choice_text(given)}'. {why}")
         wrong.append(f"{item.id}->{given}")
-    score = (len(q.items) - len(wrong)) / len(q.items)
+    n, m = len(q.items), q.best_constant
+    score = max(0.0, (n - len(wrong) - m) / (n - m))
     return score, feedback, wrong
 
 
@@ -132,11 +142,11 @@ def _grade_numeric(q: NumericQuestion, answer: Any) -> tuple[float, list[str], l
         raise AnswerError(f"expected a number, got {answer!r}") from None
     if abs(value - q.answer) <= q.tolerance:
         return 1.0, [], []
+    shown = format_number(value)
     for wv in q.wrong_values:
         if abs(value - wv.value) <= wv.tolerance:
-            return 0.0, [f"{value:g}: {wv.feedback}"], [f"{value:g}"]
-    note = "Not within the tolerance of the key. Re-read the convention stated in the question."
-    return 0.0, [f"{value:g}: {note}"], [f"{value:g}"]
+            return 0.0, [f"{shown}: {wv.feedback}"], [shown]
+    return 0.0, [f"{shown}: {diagnose(value, q.answer, q.prompt)}"], [shown]
 
 
 GRADERS = {

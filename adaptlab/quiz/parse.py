@@ -121,6 +121,9 @@ def _choice(ctx: _Ctx, data: dict, common: dict) -> ChoiceQuestion:
                                              and isinstance(data.get("answer"), list))
     if not multiple and len(answer) != 1:
         raise ctx.error("answer", "a single-choice question needs exactly one answer id")
+    if multiple and len(set(answer)) >= len(options):
+        raise ctx.error("answer", "every option is keyed, so ticking everything would be right; "
+                        "add at least one wrong option")
     situation = _text(ctx, data, "situation", required=common["type"] == "scenario")
     return ChoiceQuestion(**common, options=options, answer=answer, multiple=multiple,
                           situation=situation)
@@ -136,19 +139,46 @@ def _pairing(ctx: _Ctx, data: dict, common: dict) -> PairingQuestion:
             raise ctx.error(f"items[{n}]", "must be a mapping with id, text, answer and feedback")
         w = f"items[{n}]"
         item = Item(_text(ctx, raw, "id", where=w), _text(ctx, raw, "text", where=w),
-                    _text(ctx, raw, "answer", where=w), _text(ctx, raw, "feedback", where=w))
+                    _text(ctx, raw, "answer", where=w), _text(ctx, raw, "feedback", where=w),
+                    _mistakes(ctx, raw.get("mistakes"), w, known))
         if item.answer not in known:
             raise ctx.error(f"items[{n}].answer", f"{describe(item.answer)} is not among the "
                             f"{choice_field} ({', '.join(sorted(known))})")
+        if item.mistake(item.answer):
+            raise ctx.error(f"{w}.mistakes", f"names the right choice {describe(item.answer)}; "
+                            "list only wrong choices")
         items.append(item)
     ids = [i.id for i in items]
     if len(set(ids)) != len(ids):
         raise ctx.error("items", "item ids must be unique")
+    if len({i.answer for i in items}) < 2:
+        raise ctx.error("items", "every item has the same answer, so giving one answer to all "
+                        "is right; use at least two different answers")
     return PairingQuestion(**common, items=tuple(items), choices=choices)
+
+
+def _mistakes(ctx: _Ctx, raw: Any, where: str, known: set[str]) -> tuple[tuple[str, str], ...]:
+    """Optional {wrong choice id: feedback} of one item."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise ctx.error(f"{where}.mistakes", "must be a mapping {choice id: feedback}")
+    out = []
+    for cid, text in raw.items():
+        if cid not in known:
+            raise ctx.error(f"{where}.mistakes", f"{describe(cid)} is not among the choices "
+                            f"({', '.join(sorted(known))})")
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+            raise ctx.error(f"{where}.mistakes.{cid}", "must be non-empty text (at most "
+                            f"{MAX_TEXT:,} characters) naming the misconception")
+        out.append((cid, text.strip()))
+    return tuple(out)
 
 
 def _order(ctx: _Ctx, data: dict, common: dict) -> OrderQuestion:
     steps = _options(ctx, data, "steps", 3)
+    if any(not s.feedback for s in steps):
+        raise ctx.error("steps", "every step needs feedback saying why it goes where it goes")
     raw = _list(ctx, data, "answers") if "answers" in data else [data.get("answer")]
     ids = sorted(s.id for s in steps)
     accepted = []
@@ -159,6 +189,8 @@ def _order(ctx: _Ctx, data: dict, common: dict) -> OrderQuestion:
                             f"{list(order)} is not a permutation of the step ids {ids}; "
                             "list every step exactly once")
         accepted.append(order)
+    if len(set(accepted)) >= math.factorial(len(steps)):
+        raise ctx.error("answers", "every order of the steps is accepted; nothing is asked")
     return OrderQuestion(**common, steps=steps, accepted=tuple(accepted))
 
 

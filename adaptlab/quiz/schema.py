@@ -51,12 +51,20 @@ class Option:
 
 @dataclass(frozen=True)
 class Item:
-    """Something to sort (classify) or to pair (match); `answer` is the id of its right choice."""
+    """Something to sort (classify) or to pair (match); `answer` is the id of its right choice.
+
+    `feedback` explains the right pairing; `mistakes` (choice id, text) names what a learner
+    who picks that particular wrong choice probably believes.
+    """
 
     id: str
     text: str
     answer: str
     feedback: str = ""
+    mistakes: tuple[tuple[str, str], ...] = ()
+
+    def mistake(self, choice_id: str) -> str:
+        return next((text for cid, text in self.mistakes if cid == choice_id), "")
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,9 @@ class ChoiceQuestion(Question):
     answer: tuple[str, ...]
     multiple: bool = False  # True: a list of ids is expected (multi select)
     situation: str = ""  # scenario only: the described situation, shown above the prompt
+    # Options that have a natural order of their own (generated "block 0 ... block 11"): shown
+    # in that order, since shuffling numbers only hides them. The YAML bank never sets it.
+    keep_order: bool = False
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -114,6 +125,12 @@ class PairingQuestion(Question):
     @property
     def key(self) -> dict[str, str]:
         return {item.id: item.answer for item in self.items}
+
+    @property
+    def best_constant(self) -> int:
+        """How many items one choice, given to every item, gets right (the lazy answer)."""
+        answers = [item.answer for item in self.items]
+        return max(answers.count(a) for a in set(answers))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -44,6 +44,12 @@ def test_home_shows_the_learners_real_quiz_progress(open_page, tmp_path, monkeyp
     store.close()
     at = open_page()
     at.text_input(key="sidebar.display_name").input("Sam").run()
+    assert not at.exception  # a typed name alone proves nothing: none of Sam's progress
+    assert "questions answered correctly" not in texts(at.caption)
+    at.switch_page("pages/quiz.py").run()  # Sam signs in with the secret Sam chooses
+    at.text_input(key="quiz.secret").input("sams-secret-42")
+    next(b for b in at.button if b.label == "Start the quiz").click().run()
+    at.switch_page("pages/home.py").run()
     assert not at.exception
     assert "1 of 2 questions answered correctly" in texts(at.caption)
 

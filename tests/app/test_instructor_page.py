@@ -67,8 +67,14 @@ def test_the_right_passcode_shows_stats_and_a_csv_download(db_url, passcode):
     at = unlock(open_instructor(), passcode)
     assert not at.error
     stats = at.dataframe[0].value.set_index("question_id").loc["cls-lialin-lora"]
-    assert (stats["attempts"], stats["percent_correct"]) == (3, pytest.approx(33.3))
+    assert (stats["attempts"], stats["learners"]) == (3, 2)
+    # Marks under the stated policy: amy right at the 2nd try (1 - 1/3), the other learner 0.
+    assert stats["mean_mark"] == pytest.approx((2 / 3 + 0) / 2, abs=1e-3)
+    assert stats["percent_right_first_try"] == 0
     assert stats["most_chosen_wrong"] == "additive"
+    assert stats["question"].startswith("According to Lialin")  # full text, never cut with "…"
+    assert "…" not in "".join(at.dataframe[0].value["question"])
+    assert "Up to 3 tries per question" in texts(at.caption)
     assert set(at.dataframe[1].value["learner"]) == {"amy", "=cmd|'/c calc'!A1"}
     downloads = at.get("download_button")
     assert [d.proto.label for d in downloads] == ["Download per-question statistics (CSV)",
@@ -133,3 +139,42 @@ def test_a_database_failure_is_a_message(passcode, monkeypatch):
     at = unlock(open_instructor(), passcode)
     assert "cannot be saved or read" in texts(at.error)
     assert not at.dataframe
+
+
+def seed_path(url: str):
+    """Two learners through the classification path: before-quiz wrong, after-quiz right,
+    except ann's first after-quiz answer (0.5). ann and bob take the forms in opposite order."""
+    from adaptlab.quiz import bundled_bank
+    from adaptlab.quiz.paths import bundled_paths
+
+    path = next(p for p in bundled_paths() if p.id == "classification")
+    bank, store = bundled_bank(), Store(url)
+    for name in ("ann", "bob"):
+        for quiz in ("before", "after"):
+            for n, (_topic, qid) in enumerate(path.questions(name, quiz)):
+                score = 0.0 if quiz == "before" else (0.5 if name == "ann" and n == 0 else 1.0)
+                store.record_attempt(name, qid, "x", score >= 1, score, topic=bank.get(qid).topic,
+                                     context=path.context(quiz), try_number=1)
+    store.close()
+    return path
+
+
+def test_lesson_path_gains_per_topic_and_per_question(db_url, passcode):
+    path = seed_path(db_url)
+    at = unlock(open_instructor(), passcode)
+    at.radio(key="instructor.section").set_value("gains").run()
+    assert not at.exception
+    assert path.title in texts(at.subheader)
+    topics = at.dataframe[0].value.set_index("topic")
+    assert set(topics.index) == {t.id for t in path.topics}
+    assert (topics["learners"] == 2).all() and (topics["mean_before"] == 0).all()
+    first_after = path.questions("ann", "after")[0][0].id  # ann's half-right topic
+    assert topics.loc[first_after, "class_normalised_gain"] < 1
+    assert (topics.drop(first_after)["class_normalised_gain"] == 1).all()
+    questions = at.dataframe[1].value.set_index("question_id")
+    every = {qid for t in path.topics for f in t.forms.values() for qid in f}
+    assert set(questions.index) == every
+    # Counterbalanced forms: every question was met before the lab by one learner, after by one.
+    assert (questions["learners_before"] == 1).all() and (questions["learners_after"] == 1).all()
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert labels == ["Download gains per question (CSV)"]

@@ -5,6 +5,7 @@ Every test points the store at its own SQLite file (ADAPTLAB_DB_URL), never data
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,11 +15,13 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from adaptlab.quiz import bundled_bank, presentation
 from adaptlab.store import Store
 
 APP = "../../app.py"  # AppTest resolves it relative to this file
 ROOT = Path(__file__).resolve().parents[2]
 LEARNER = "tester"
+SECRET = "test-secret-42"  # the quiz's sign-in: a name plus the secret chosen at first use
 
 
 def open_quiz(name: str | None = LEARNER) -> AppTest:
@@ -27,6 +30,7 @@ def open_quiz(name: str | None = LEARNER) -> AppTest:
     assert not at.exception
     if name:
         at.text_input(key="quiz.name").input(name)
+        at.text_input(key="quiz.secret").input(SECRET)
         submit(at, "Start the quiz")
     return at
 
@@ -59,6 +63,7 @@ def test_name_is_asked_once_and_fills_the_sidebar(db_url):
     assert "Give a name" in texts(at.info)
     assert not at.radio  # no questions before a name is given
     at.text_input(key="quiz.name").input("  Sam   Lee ")
+    at.text_input(key="quiz.secret").input(SECRET)
     submit(at, "Start the quiz")
     assert at.sidebar.text_input(key="sidebar.display_name").value == "Sam Lee"
     assert at.session_state["adaptlab.learner"].display_name == "Sam Lee"
@@ -102,43 +107,113 @@ def test_an_empty_answer_uses_no_try(db_url):
     assert Store(db_url).attempts(LEARNER) == []
 
 
-def answer_order(at: AppTest, question_id: str, order: list[str]) -> None:
-    box = at.multiselect(key=f"quiz.{question_id}.answer")
-    for step in order:
-        box.select(step)  # AppTest keeps the order of select() calls, as a click order
-    check(at, question_id)
+def move_to(at: AppTest, question_id: str, order: list[str], number: int = 1) -> None:
+    """What the movable list sends when the learner drags or presses ▲/▼ (ui/sortable.py)."""
+    at.session_state[f"quiz.{question_id}.order"] = {"order": {"order": order, "n": number}}
+
+
+def sortable_data(at: AppTest, question_id: str) -> dict:
+    """The data the movable list of `question_id` was drawn with (ui/sortable.py)."""
+    (element,) = [e for e in at.get("bidi_component") if e.key == f"quiz.{question_id}.order"]
+    return json.loads(element.proto.json)
+
+
+def shown_order(at: AppTest, question_id: str) -> list[str]:
+    return list(at.session_state["adaptlab.quiz"].questions[("", question_id)].order)
+
+
+def test_the_movable_list_starts_wrong_and_moves_are_kept(db_url):
+    at = show_section(open_quiz(), "training_step")
+    question = bundled_bank().get("ord-step-basic")
+    start = shown_order(at, "ord-step-basic")
+    assert start == list(presentation(question, LEARNER).start)
+    assert tuple(start) not in set(question.accepted)  # never already right
+    assert sortable_data(at, "ord-step-basic")["order"] == start  # what the list draws
+    assert {s["id"]: s["text"] for s in sortable_data(at, "ord-step-basic")["steps"]} == {
+        s.id: s.text for s in question.steps}
+    move_to(at, "ord-step-basic", ["forward", "loss", "backward", "step", "zero"])
+    at.run()
+    assert shown_order(at, "ord-step-basic") == ["forward", "loss", "backward", "step", "zero"]
+    assert sortable_data(at, "ord-step-basic")["order"] == shown_order(at, "ord-step-basic")
+    check(at, "ord-step-basic")
+    assert "Correct" in texts(at.success)
 
 
 def test_ordering_accepts_zero_grad_first_and_last(db_url):
     at = show_section(open_quiz(), "training_step")
-    answer_order(at, "ord-step-basic", ["zero", "forward", "loss", "backward", "step"])
+    move_to(at, "ord-step-basic", ["zero", "forward", "loss", "backward", "step"])
+    check(at, "ord-step-basic")  # a move made just before the click counts
     assert "Correct" in texts(at.success)
     at.button(key="quiz.ord-step-basic.restart").click().run()
-    answer_order(at, "ord-step-basic", ["forward", "loss", "backward", "step", "zero"])
+    assert tuple(shown_order(at, "ord-step-basic")) not in set(
+        bundled_bank().get("ord-step-basic").accepted)  # practice starts from a wrong order
+    move_to(at, "ord-step-basic", ["forward", "loss", "backward", "step", "zero"], number=2)
+    check(at, "ord-step-basic")
     assert "Correct" in texts(at.success)
     assert [a.correct for a in Store(db_url).attempts(LEARNER)] == [True, True]
 
 
-def test_ordering_needs_every_step(db_url):
+def test_an_unmoved_list_is_graded_with_partial_credit_and_names_the_misplaced_step(db_url):
     at = show_section(open_quiz(), "training_step")
-    answer_order(at, "ord-step-basic", ["forward", "loss"])
-    assert "Put all 5 steps in order" in texts(at.warning)
-    assert Store(db_url).attempts(LEARNER) == []
+    move_to(at, "ord-step-basic", ["forward", "loss", "step", "backward", "zero"])
+    check(at, "ord-step-basic")
+    assert "Partly right. Score 75%" in texts(at.warning)  # 4 of 5 steps in a right order
+    assert "Out of place:" in texts(at.markdown)
+    assert "Right on the next try: mark 67%" in texts(at.caption)
 
 
-def test_matching_gives_partial_credit_per_item(db_url):
+def test_a_hand_made_order_that_is_not_a_permutation_is_ignored(db_url):
+    at = show_section(open_quiz(), "training_step")
+    start = shown_order(at, "ord-step-basic")
+    move_to(at, "ord-step-basic", ["forward", "forward", "loss", "step", "zero"])
+    at.run()
+    assert shown_order(at, "ord-step-basic") == start
+
+
+def test_matching_shows_every_pair_at_once_and_gives_partial_credit(db_url):
     at = show_section(open_quiz(), "mechanisms")
+    question = bundled_bank().get("mech-match-core")
     key = {"lora": "lowrank", "prefix": "kvprefix", "prompt": "inputprompt", "bitfit": "bias",
            "ia3": "rescale", "houlsby": "bottleneck"}
+    radios = {item: at.radio(key=f"quiz.mech-match-core.item.{item}") for item in key}
+    view = presentation(question, LEARNER)
+    letters = "ABCDEFG"[:len(question.choices)]
+    for radio in radios.values():  # every item is one row of the grid, its choice visible
+        assert list(radio.options) == list(letters)
+    legend = next(m.value for m in at.markdown if m.value.startswith("- **A**"))
+    assert legend.splitlines() == [f"- **{letter}**: {question.choice_text(c)}"
+                                   for letter, c in zip(letters, view.choices, strict=True)]
     wrong = {**key, "lora": "bottleneck"}  # lora confused with an adapter
     for item, choice in wrong.items():
-        at.selectbox(key=f"quiz.mech-match-core.item.{item}").select(choice)
+        radios[item].set_value(choice)
     check(at, "mech-match-core")
-    assert "Partly right. Score 83%" in texts(at.warning)
+    assert "Partly right. Score 80%" in texts(at.warning)  # (5 - 1) / (6 - 1)
+    assert "no nonlinearity and runs in parallel" in texts(at.markdown)  # the named mistake
     for item, choice in key.items():
-        at.selectbox(key=f"quiz.mech-match-core.item.{item}").select(choice)
+        at.radio(key=f"quiz.mech-match-core.item.{item}").set_value(choice)
     check(at, "mech-match-core")
     assert "Correct" in texts(at.success)
+    assert "minus 1 × 33%" in texts(at.markdown)  # right on the second try: 67%
+
+
+def test_the_scoring_policy_is_stated_before_answering(db_url):
+    at = show_section(open_quiz(), "classification")
+    policy = texts(at.info)
+    assert "Up to 3 tries per question" in policy and "1/3" in policy
+    assert "ticking everything scores 0" in policy
+
+
+def test_options_are_shuffled_per_learner_and_stable(db_url):
+    question = bundled_bank().get("cls-lialin-lora")
+    orders = {}
+    for name in ("ann", "bob", "cyd", "dee"):
+        at = show_section(open_quiz(name), "classification")
+        orders[name] = list(at.radio(key="quiz.cls-lialin-lora.answer").options)
+        again = show_section(open_quiz(name), "classification")  # another session
+        assert list(again.radio(key="quiz.cls-lialin-lora.answer").options) == orders[name]
+        expected = [question.option(o).text for o in presentation(question, name).options]
+        assert orders[name] == expected
+    assert len({tuple(o) for o in orders.values()}) > 1
 
 
 def test_multiple_select_gives_partial_credit_and_names_the_missed_option(db_url):
@@ -180,7 +255,7 @@ def test_progress_and_review_survive_a_restart(db_url):
     progress, review = again.dataframe[0].value, again.dataframe[1].value
     row = progress.set_index("topic").loc["classification"]
     assert (row["questions_attempted"], row["questions_correct"]) == (1, 1)
-    assert review.iloc[0]["your answer"] == "Reparametrization-based"
+    assert review.iloc[0]["your answer"].startswith("Reparametrization-based")
     assert review.iloc[0]["result"] == "right"
 
 
@@ -211,6 +286,7 @@ def test_secrets_url_wins_over_the_environment(tmp_path, monkeypatch):
     at.run().switch_page("pages/quiz.py").run()
     assert not at.exception
     at.text_input(key="quiz.name").input(LEARNER)
+    at.text_input(key="quiz.secret").input(SECRET)
     submit(at, "Start the quiz")
     assert not at.error
     show_section(at, "classification").radio(key="quiz.cls-lialin-lora.answer").set_value("reparam")
@@ -241,6 +317,7 @@ def test_quiz_page_never_imports_torch(tmp_path):
         from streamlit.testing.v1 import AppTest
         at = AppTest.from_file({str(ROOT / 'pages' / 'quiz.py')!r}, default_timeout=60).run()
         at.text_input(key="quiz.name").input("tester")
+        at.text_input(key="quiz.secret").input("test-secret-42")
         next(b for b in at.button if b.label == "Start the quiz").click().run()
         at.selectbox(key="quiz.section").select("classification")
         at.radio(key="quiz.mode").set_value("all").run()

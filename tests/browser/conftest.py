@@ -105,15 +105,18 @@ def wait_for_run(page, timeout: float = PAGE_TIMEOUT_MS) -> None:
     page.get_by_test_id("stSkeleton").first.wait_for(state="detached", timeout=timeout)
 
 
-def open_quiz_as(page, url: str, learner: str) -> None:
+def open_quiz_as(page, url: str, learner: str, secret: str | None = None) -> None:
     """In through Home (a deep link to a fresh server runs the page outside app.py's frame:
-    Streamlit's legacy pages/ discovery), then to the Quiz, named `learner`."""
+    Streamlit's legacy pages/ discovery), then to the Quiz, signed in as `learner` with `secret`
+    (default: one made from the name)."""
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.goto(url)
     wait_for_run(page)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Quiz").click()
     wait_for_run(page)
-    page.get_by_role("textbox", name="Your name or an id (no password)").fill(learner)
+    page.get_by_role("textbox", name="Your name or an id").fill(learner)
+    page.get_by_label("Your secret (at least 8 characters)", exact=True).fill(
+        secret or f"{learner}-secret-42")
     page.get_by_role("button", name="Start the quiz").click()
     wait_for_run(page)
 

@@ -49,6 +49,33 @@ def test_moodle_matching_and_ordering(moodle):
     assert right.findtext("text") == "393216" and right.findtext("tolerance") == "0"
 
 
+def test_penalty_and_shuffling_travel_with_every_format(moodle):
+    for q in moodle.findall("question"):
+        if q.get("type") != "category":
+            assert q.findtext("penalty") == "0.3333333"
+            assert len(q.findall("hint")) == 2  # Moodle: tries = hints + 1 = 3, as in the app
+        if q.get("type") in ("multichoice", "matching"):
+            assert q.findtext("shuffleanswers") == "true"
+    gift = to_gift(QUESTIONS)
+    assert gift.startswith("// AdaptLab bank. Scoring: Up to 3 tries") and "33.33%" in gift
+    rows = list(csv.DictReader(io.StringIO(to_csv(QUESTIONS))))
+    assert {(r["max_tries"], r["penalty"]) for r in rows} == {("3", "0.3333333")}
+    assert {r["shuffle"] for r in rows if r["type"] == "match"} == {"items and choices"}
+
+
+def test_moodle_select_all_fractions_make_ticking_everything_zero(moodle):
+    for q in moodle.findall("question[@type='multichoice']"):
+        if q.findtext("single") == "false":
+            total = sum(float(a.get("fraction")) for a in q.findall("answer"))
+            assert abs(total) < 0.01, q.findtext("name/text")
+
+
+def test_named_mistakes_reach_the_moodle_feedback(moodle):
+    by_name = {q.findtext("name/text"): q for q in moodle.findall("question")}
+    notes = by_name["cls-xiao-fig37"].findtext("incorrectfeedback/text")
+    assert "If paired with" in notes and "misreading" in notes
+
+
 def test_gift_escaping_and_types():
     assert gift_escape("a~b=c#d{e}f:g\\") == "a\\~b\\=c\\#d\\{e\\}f\\:g\\\\"
     text = to_gift(QUESTIONS)

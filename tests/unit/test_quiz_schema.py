@@ -67,9 +67,9 @@ def test_duplicate_ids_across_files(tmp_path):
 def test_order_answer_must_be_permutation(tmp_path):
     body = GOOD.replace("type: single", "type: order").split("    options:")[0] + """
     steps:
-      - {id: x, text: X}
-      - {id: y, text: Y}
-      - {id: z, text: Z}
+      - {id: x, text: X, feedback: f}
+      - {id: y, text: Y, feedback: f}
+      - {id: z, text: Z, feedback: f}
     answers:
       - [x, y, z]
       - [x, y, y]
@@ -85,6 +85,46 @@ def test_numeric_tolerance_negative(tmp_path):
 """
     (err,) = errors_for(tmp_path, "questions:" + body)
     assert "field 'tolerance'" in err and "negative" in err
+
+
+MULTI = GOOD.replace("type: single", "type: multi").replace("answer: a", "answer: [a, b]")
+PAIRS = GOOD.replace("type: single", "type: match").split("    options:")[0] + """
+    choices:
+      - {id: x, text: X}
+      - {id: y, text: Y}
+    items:
+      - {id: i, text: I, answer: x, feedback: because}
+      - {id: j, text: J, answer: x, feedback: because}
+"""
+
+
+@pytest.mark.parametrize("body,field,words", [
+    (MULTI, "answer", "ticking everything would be right"),
+    (PAIRS, "items", "giving one answer to all is right"),
+    (PAIRS.replace("answer: x, feedback: because}\n      - {id: j, text: J, answer: x",
+                   "answer: y, feedback: because}\n      - {id: j, text: J, answer: x")
+     .replace("feedback: because}\n", "feedback: because, mistakes: {z: no}}\n", 1),
+     "items[0].mistakes", "not among the choices"),
+])
+def test_lazy_answers_and_bad_mistakes_are_refused(tmp_path, body, field, words):
+    (err,) = errors_for(tmp_path, "questions:" + body)
+    assert f"field '{field}'" in err and words in err
+
+
+def test_order_steps_need_feedback_and_a_wrong_order_to_start_from(tmp_path):
+    body = GOOD.replace("type: single", "type: order").split("    options:")[0] + """
+    steps:
+      - {id: x, text: X, feedback: first}
+      - {id: y, text: Y}
+      - {id: z, text: Z, feedback: last}
+    answer: [x, y, z]
+"""
+    (err,) = errors_for(tmp_path, "questions:" + body)
+    assert "field 'steps'" in err and "feedback" in err
+    every = body.replace("{id: y, text: Y}", "{id: y, text: Y, feedback: f}").replace(
+        "    answer: [x, y, z]\n", "    answers: [[x,y,z],[x,z,y],[y,x,z],[y,z,x],[z,x,y],[z,y,x]]\n")
+    (err,) = errors_for(tmp_path, "questions:" + every)
+    assert "every order of the steps is accepted" in err
 
 
 def test_classification_needs_source(tmp_path):

@@ -1,8 +1,10 @@
-"""Attempts persist across restarts, survive kill -9, and 20 concurrent writers lose nothing."""
+"""Attempts persist across restarts, survive kill -9, and 20 concurrent writers lose nothing;
+a database from before try numbers and contexts were stored is upgraded in place."""
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sqlite3
 import subprocess
@@ -56,15 +58,16 @@ def test_wal_mode_and_persistence_across_restart(url):
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_submit_grades_and_records(url):
+def test_submit_grades_and_records_and_stats_use_the_policy(url):
     store, bank = Store(url), bundled_bank()
-    submit(store, "ann", bank.get("cls-lialin-lora"), "additive")
-    submit(store, "ann", bank.get("cls-lialin-lora"), "reparam")
-    submit(store, "bob", bank.get("cls-lialin-lora"), "additive")
-    submit(store, "bob", bank.get("mech-ia3"), ["keys", "queries"])
+    submit(store, "ann", bank.get("cls-lialin-lora"), "additive", try_number=1)
+    submit(store, "ann", bank.get("cls-lialin-lora"), "reparam", try_number=2)
+    submit(store, "bob", bank.get("cls-lialin-lora"), "additive", try_number=1)
+    submit(store, "bob", bank.get("mech-ia3"), ["keys", "queries"], try_number=1)
     stats = store.question_stats().set_index("question_id")
     row = stats.loc["cls-lialin-lora"]
-    assert row.attempts == 3 and row.learners == 2 and row.percent_correct == pytest.approx(33.3)
+    assert row.attempts == 3 and row.learners == 2 and row.percent_right_first_try == 0.0
+    assert row.mean_mark == pytest.approx((2 / 3 + 0) / 2, abs=1e-3)  # ann: right on try 2
     assert row.most_chosen_wrong == "additive" and row.most_chosen_wrong_count == 2
     progress = store.progress("ann").set_index("topic")
     assert progress.loc["classification", "questions_correct"] == 1
@@ -72,6 +75,60 @@ def test_submit_grades_and_records(url):
     assert learners.loc["bob", "questions_attempted"] == 2
     csv_text = store.results_csv()
     assert csv_text.splitlines()[0].startswith("table,question_id")
+
+
+def test_context_and_try_number_round_trip(url):
+    store = Store(url)
+    store.record_attempt("ann", "q1", 1.0, True, 1.0, context="path:p:after", try_number=1)
+    (attempt,) = store.attempts("ann")
+    assert (attempt.context, attempt.try_number) == ("path:p:after", 1)
+    assert store.attempts_frame("ann").iloc[0]["context"] == "path:p:after"
+
+
+OLD_SCHEMA = """CREATE TABLE quiz_attempts (
+    id INTEGER PRIMARY KEY, learner VARCHAR(200) NOT NULL, question_id VARCHAR(300) NOT NULL,
+    topic VARCHAR(100) NOT NULL, answer TEXT NOT NULL, correct BOOLEAN NOT NULL,
+    score FLOAT NOT NULL, wrong TEXT NOT NULL, created_at DATETIME NOT NULL)"""
+
+
+def test_a_database_from_before_contexts_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:  # the table as the previous release created it
+        conn.execute(OLD_SCHEMA)
+        for n, (answer, score) in enumerate([("additive", 0.0), ("reparam", 1.0)], start=1):
+            conn.execute("INSERT INTO quiz_attempts VALUES (?, 'ann', 'cls-lialin-lora', "
+                         "'classification', ?, ?, ?, '[]', '2025-01-01 10:00:00')",
+                         (n, f'"{answer}"', score == 1.0, score))
+    store = Store(f"sqlite:///{path}")
+    old = store.attempts("ann")
+    assert [(a.context, a.try_number) for a in old] == [("", None), ("", None)]
+    # legacy rows form one go: wrong, then right -> right on try 2
+    assert store.question_stats().iloc[0]["mean_mark"] == pytest.approx(0.667, abs=1e-3)
+    store.record_attempt("ann", "q2", "a", True, 1.0, context="path:p:before", try_number=1)
+    Store(f"sqlite:///{path}").close()  # opening again finds the columns and adds nothing
+    assert len(Store(f"sqlite:///{path}").attempts("ann")) == 3
+
+
+@pytest.mark.skipif(not os.environ.get("ADAPTLAB_TEST_POSTGRES_URL"),
+                    reason="needs ADAPTLAB_TEST_POSTGRES_URL (set by .ci/run)")
+def test_postgresql_upgrade_and_round_trip():
+    from sqlalchemy import create_engine, text
+
+    pg_url = os.environ["ADAPTLAB_TEST_POSTGRES_URL"]
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS quiz_attempts"))
+        conn.execute(text(OLD_SCHEMA.replace("INTEGER PRIMARY KEY", "SERIAL PRIMARY KEY")
+                          .replace("DATETIME", "TIMESTAMP WITH TIME ZONE")))
+        conn.execute(text("INSERT INTO quiz_attempts (learner, question_id, topic, answer, "
+                          "correct, score, wrong, created_at) VALUES ('ann', 'q1', 't', '\"a\"',"
+                          " true, 1.0, '[]', now())"))
+    engine.dispose()
+    store = Store(pg_url)
+    store.record_attempt("ann", "q2", "b", False, 0.0, context="path:p:before", try_number=1)
+    assert [(a.context, a.try_number) for a in store.attempts("ann")] == [
+        ("", None), ("path:p:before", 1)]
+    store.close()
 
 
 def test_bad_database_raises_store_error(tmp_path):
