@@ -127,8 +127,8 @@ def submit_choice(page, option: str) -> None:
     page.get_by_role("button", name=re.compile(r"^Check answer")).click()
 
 
-def learner_progress_csv(page, url: str, passcode: str) -> pd.DataFrame:
-    """Unlock the Instructor page with `passcode` and read its per-learner CSV download."""
+def unlock_instructor(page, url: str, passcode: str) -> None:
+    """Open the app at `url`, go to the Instructor page and unlock it with `passcode`."""
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.goto(url)
     wait_for_run(page)
@@ -137,6 +137,11 @@ def learner_progress_csv(page, url: str, passcode: str) -> pd.DataFrame:
     page.get_by_label("Instructor passcode").fill(passcode)
     page.get_by_role("button", name="Unlock").click()
     wait_for_run(page)
+
+
+def learner_progress_csv(page, url: str, passcode: str) -> pd.DataFrame:
+    """Unlock the Instructor page with `passcode` and read its per-learner CSV download."""
+    unlock_instructor(page, url, passcode)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download per-learner progress (CSV)").click()
     return pd.read_csv(io.StringIO(download.value.path().read_text(encoding="utf-8")))

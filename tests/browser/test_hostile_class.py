@@ -20,6 +20,7 @@ from tests.browser.conftest import (
     open_quiz_as,
     streamlit_server,
     submit_choice,
+    unlock_instructor,
     wait_for_run,
 )
 
@@ -93,14 +94,7 @@ def test_the_instructor_tables_offer_only_formula_safe_csv(browser, server):
 
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
-    page.goto(server)
-    wait_for_run(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Instructor").click()
-    wait_for_run(page)
-    page.get_by_label("Instructor passcode").fill(PASSCODE)
-    page.get_by_role("button", name="Unlock").click()
-    wait_for_run(page)
+    unlock_instructor(page, server, PASSCODE)
     table = page.get_by_test_id("stDataFrame").nth(1)
     table.hover()
     page.wait_for_timeout(500)
