@@ -139,6 +139,22 @@ def test_runs_nobody_watches_are_reaped(tok) -> None:
         reg.close()
 
 
+def test_a_finished_run_nobody_looks_at_releases_its_weights(registry) -> None:
+    """Its session most likely ended: history and scores stay, trained tensors go."""
+    seen, unseen = start(registry, owner="seen"), start(registry, owner="unseen")
+    assert seen.join(120) and unseen.join(120)
+    assert seen.result.trained and unseen.result.trained
+    registry.idle_seconds, registry.release_seconds = 60.0, 0.5
+    try:
+        time.sleep(0.6)
+        seen.touch()  # a page still shows this one
+        registry.reap()
+    finally:
+        registry.idle_seconds, registry.release_seconds = None, 1800.0
+    assert seen.result.trained and unseen.result.trained is None
+    assert unseen.steps and unseen.result.after is not None  # what the pages show stays
+
+
 def test_a_full_queue_says_when_to_try_again(tok) -> None:
     reg = make_registry(tok, slots=1, max_waiting=1)
     try:
