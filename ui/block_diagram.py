@@ -141,11 +141,10 @@ def _makes_prefixes(virtual: pd.DataFrame, n_layer: int, d_model: int) -> bool:
 
 
 def _input_nodes(df: pd.DataFrame, n_layer: int, d_model: int) -> list[str]:
-    virtual = _virtual(df)
-    at_input = virtual if not _makes_prefixes(virtual, n_layer, d_model) else virtual.iloc[0:0]
+    at_input = _virtual(df)  # prompt tuning, P-tuning: vectors placed before the tokens
     label = f"x: the block's input\\n(block {n_layer - 1} of 0..{n_layer - 1})"
     lines = [f'x [label="{label}", shape=plaintext, style=""]']
-    if not at_input.empty:
+    if not at_input.empty and not _makes_prefixes(at_input, n_layer, d_model):
         m = int(at_input["shape"].iloc[0].split("×")[0])
         how = "made by a prompt encoder" if len(at_input) > 1 else "learned directly"
         lines += [f'vt [label="{m} virtual tokens at the input\\n(new, trains; {how})\\n'

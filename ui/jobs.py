@@ -124,10 +124,7 @@ def stop_all_runs() -> int:
 
 
 def keep_alive() -> bool:
-    """Mark this learner's unfinished runs as watched (any page polls it); True if one runs."""
+    """Mark this learner's runs as watched (any page polls it); True if one still runs."""
     if "adaptlab.training_runs" not in st.session_state:
         return False  # no run started in this session: do not even create the registry
-    live = [job for job in session_jobs() if not job.done]
-    for job in live:
-        job.touch()
-    return bool(live)
+    return any(not job.done for job in session_jobs())  # session_jobs() touches each run
