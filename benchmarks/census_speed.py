@@ -39,7 +39,7 @@ def from_scratch(model: str, method: str) -> None:
 
 
 def main() -> None:
-    torch.set_num_threads(1)  # as the app's compute gate does
+    torch.set_num_threads(1)  # as the app's training workers do
     rows = []
     for model in [m for m in MODEL_SPECS if m != "mini"] + ["mini"]:
         census_summary(model, "full")  # warm the template cache

@@ -13,11 +13,11 @@ polling work as for browsers.
 
 Pure compute baseline (measured first, in a subprocess, on the quiet machine): one whole run
 exactly as a job runs it (`adaptlab.training.run.execute`: copy + apply the method, evaluate before,
-N steps, evaluate after, frozen-weights proof) with one torch thread, as the app's compute gate
-sets; `one_run_s` is the median of a few runs after a warm-up. The class's pure compute time is
+N steps, evaluate after, frozen-weights proof) with one torch thread, as the app's worker processes
+run it; `one_run_s` is the median of a few runs after a warm-up. The class's pure compute time is
 learners x one_run_s / slots (2 slots = 2 cores): perfect use of both cores and nothing else.
-`two_runs_at_once_s` (two runs in two threads of one process, as the gate runs them) is also
-reported: it shows how much two threads slow each other down (the GIL, shared caches).
+`two_runs_at_once_s` (two runs in two threads of one process) is also reported: it shows how
+much two runs slow each other down on shared cores and caches.
 
 Health latency: a separate process GETs /_stcore/health every --sample-ms throughout and reads
 the server's RSS from /proc/<pid>/status. Memory: `rss_before` is after one warm-up tab opened
@@ -51,7 +51,7 @@ from tests.browser.conftest import launch_server, stop_server  # noqa: E402
 
 PAGE = "train"
 TASK = "sentiment"
-SLOTS = 2  # ui.jobs.DEFAULT_SLOTS: the compute gate's slots on the classroom machine
+SLOTS = 2  # ui.jobs.DEFAULT_SLOTS: worker processes on the classroom machine
 FAILED = ("The run failed", "The run stopped early", "Stopped:")
 
 
@@ -60,7 +60,7 @@ FAILED = ("The run failed", "The run stopped early", "Stopped:")
 BASELINE_CODE = """
 import json, statistics, sys, threading, time
 import torch
-torch.set_num_threads(1)  # as adaptlab.training.jobs.ComputeGate sets for the app
+torch.set_num_threads(1)  # as each of the app's worker processes (adaptlab.training.workers)
 from adaptlab.models import load_model, load_tokenizer
 from adaptlab.training.plan import plan_run
 from adaptlab.training.run import execute

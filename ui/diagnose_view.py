@@ -1,9 +1,8 @@
-"""The Diagnose page's logic: typed session state, real runs inline under the compute gate, charts.
+"""The Diagnose page's logic: typed session state, real runs in the shared workers, charts.
 
-Scenario runs are short (a few seconds), so they run inline in the script thread with a status
-box, but they still take a slot of the shared compute gate (ui/jobs.py) so a class of learners
-never oversubscribes the CPU. The base model comes from the shared registry and is only read:
-`adaptlab.training.diagnosis.run` trains a deep copy.
+Scenario runs are short (a few seconds). They run in the class's worker processes, in turn with
+the learners' training runs (`job_registry().diagnose`), so a class never oversubscribes the CPU
+and the server's own process never trains.
 """
 
 from __future__ import annotations
