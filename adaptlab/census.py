@@ -17,7 +17,7 @@ from peft.tuners.tuners_utils import BaseTunerLayer
 from torch import nn
 
 from adaptlab.methods import Formula, get_method
-from adaptlab.methods.bottleneck import BottleneckAdapter
+from adaptlab.methods.adapter_layers import BottleneckAdapter
 from adaptlab.models import gpt2_config, skeleton_template
 
 COLUMNS = ["name", "block", "component", "shape", "count", "trainable", "origin", "status"]

@@ -192,6 +192,18 @@ def _raise_problems(problems: list[str], source: str) -> None:
                     problems)
 
 
+# The upload format by example: shown on the Train page and offered there as a download (a
+# test checks it parses). "split" is optional: left out, every 7th example is held out.
+UPLOAD_TEMPLATE = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in (
+    {"prompt": "Review: The soup was cold.\nSentiment:", "completion": " negative", "split": "train"},
+    {"prompt": "Review: Lovely staff, great bread.\nSentiment:", "completion": " positive",
+     "split": "train"},
+    {"prompt": "Review: We waited an hour.\nSentiment:", "completion": " negative", "split": "train"},
+    {"prompt": "Review: Best pie in town.\nSentiment:", "completion": " positive",
+     "split": "validation"},
+))
+
+
 def parse_jsonl(raw: bytes | str, source: str = "upload") -> list[Example]:
     """Validate a JSONL file of {"prompt", "completion", "split"?} objects; blank lines skipped.
 

@@ -9,9 +9,12 @@ trainable part sits at the input, as with prompt tuning). All figures are fp32 e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from transformers import PretrainedConfig
+
+if TYPE_CHECKING:  # only for type hints: importing transformers takes seconds
+    from transformers import PretrainedConfig
 
 BYTES_FP32 = 4
 

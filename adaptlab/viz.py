@@ -7,10 +7,13 @@ colour is never the only cue.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from adaptlab.memory import MemoryBreakdown
+if TYPE_CHECKING:  # adaptlab.memory imports transformers: pages that only draw stay light
+    from adaptlab.memory import MemoryBreakdown
 
 STATUS_STYLE = {
     # status: (colour, marker symbol, legend label)
@@ -84,14 +87,17 @@ def block_bars(per_block_df: pd.DataFrame, log_scale: bool = True) -> go.Figure:
 
 
 def memory_bars(breakdowns: dict[str, MemoryBreakdown]) -> go.Figure:
-    """Stacked memory per setup (e.g. per method), in MB."""
+    """Stacked memory per setup (e.g. per method), in MB. Each part has its own fill pattern as
+    well as its colour, so the parts can be told apart without colour vision."""
     items = ["weights", "gradients", "AdamW state", "activations"]
     colours = ["#BBBBBB", "#56B4E9", "#009E73", "#CC79A7"]
+    patterns = ["", "/", "x", "."]
     fig = go.Figure()
-    for item, colour in zip(items, colours, strict=True):
+    for item, colour, pattern in zip(items, colours, patterns, strict=True):
         values = [next(r["bytes"] for r in b.as_rows() if r["item"] == item) / 2**20
                   for b in breakdowns.values()]
         fig.add_trace(go.Bar(x=list(breakdowns), y=values, name=item, marker_color=colour,
+                             marker_pattern_shape=pattern,
                              hovertemplate="%{x}: %{y:,.1f} MB " + item + "<extra></extra>"))
     fig.update_layout(barmode="stack", height=340, yaxis_title="MB (fp32)",
                       legend={"orientation": "h", "y": 1.12}, margin={"l": 10, "r": 10, "t": 40, "b": 10})
@@ -234,3 +240,32 @@ def accuracy_vs_params(reference: pd.DataFrame, mine: pd.DataFrame, chance: floa
                       legend={"orientation": "h", "y": -0.18, "yanchor": "top"},
                       margin=_FIGURE_MARGIN, showlegend=True)
     return fig
+
+
+# ---------------------------------------------------------------- projector mode
+
+PROJECTOR_FONT = 18  # px; plotly's default is 12, unreadable from the back of a room
+
+
+def for_projector(fig: go.Figure, font: int = PROJECTOR_FONT) -> go.Figure:
+    """A copy of `fig` for a room: every text (axes, ticks, legend, labels, notes) at `font` px or
+    larger in proportion, taller by a quarter, markers a third larger."""
+    big = go.Figure(fig)
+    scale = font / 12
+    big.update_layout(font={"size": font}, legend={"font": {"size": font}},
+                      hoverlabel={"font": {"size": font}}, title_font_size=round(font * 1.2))
+    axis = {"tickfont": {"size": font}, "title": {"font": {"size": font}}}
+    big.update_xaxes(**axis)
+    big.update_yaxes(**axis)
+    if big.layout.height:
+        big.update_layout(height=round(big.layout.height * 1.25))
+    for annotation in big.layout.annotations:
+        annotation.font.size = round((annotation.font.size or 12) * scale)
+    for trace in big.data:
+        if getattr(trace, "textfont", None) is not None and trace.textfont.size:
+            trace.textfont.size = round(trace.textfont.size * scale)
+        marker = getattr(trace, "marker", None)
+        size = getattr(marker, "size", None)  # bars have no marker size
+        if isinstance(size, int | float):
+            marker.size = round(size * 4 / 3)
+    return big

@@ -10,10 +10,12 @@ from adaptlab.viz import run_overlay
 from ui import compare_view as view
 from ui.jobs import session_jobs
 from ui.reference_view import accuracy_chart, task_picker
+from ui.script_slots import script_slot, spread
 
 st.title("Compare your runs")
-st.caption("Every run you started in this session, on one chart and in one table. Runs with the "
-           "same seed and data saw the same batches in the same order: a fair comparison.")
+st.caption("Every run you started in this session, on one chart and in two tables: what each run "
+           "was set to, and what it measured. Below the chart, the settings that differ between "
+           "the runs you pick are named and marked.")
 
 jobs = session_jobs()
 if not jobs:
@@ -22,26 +24,41 @@ if not jobs:
     st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
 
+names = view.run_names(jobs)  # numbered over every run, so a run keeps its name when picked
+picked = st.multiselect("Runs to compare", list(names.values()), key="compare.runs",
+                        placeholder="All your runs",
+                        help="Leave empty to compare every run of this session.")
+jobs = view.selected(jobs, picked)
 was_running = any(not job.done for job in jobs)
 
 
 # While a run trains, this part redraws itself; the table's numbers need finished runs.
-@st.fragment(run_every=2.0 if was_running else None)
+@st.fragment(run_every=spread(2.0, st.session_state) if was_running else None)
 def runs_view() -> None:
+    with script_slot():
+        _runs_view()
+
+
+def _runs_view() -> None:
     still = sum(not job.done for job in jobs)
     if still:
         st.caption(f"{still} run still training: its line grows as it goes.")
     elif was_running:
         st.rerun()  # the last run just ended: redraw once more, then stop polling
-    st.plotly_chart(run_overlay(view.overlay_frame(jobs)), key="compare.overlay",
+    st.plotly_chart(run_overlay(view.overlay_frame(jobs, names)), key="compare.overlay",
                     config={"displaylogo": False},
                     alt=f"Training loss per step of your {len(jobs)} runs, one line each; the "
                         "legend gives each run's method, seed and data.")
-    for sentence in view.shared_setups(jobs):
-        st.markdown(f"- {sentence}")
+    sentence = view.differ_sentence(jobs, names)
+    if sentence:
+        st.markdown(f"**What differs:** {sentence}")
+    st.subheader("Settings of each run")
+    st.caption("◆ differs marks each setting that is not the same in every run picked; those "
+               "rows come first, in bold.")
+    st.table(view.highlighted(view.settings_table(jobs, names)))
     st.subheader("The runs in numbers")
     # st.dataframe shows cells as literal text (settings and reasons come from the engine).
-    table = view.compare_table(jobs)
+    table = view.compare_table(jobs, names)
     st.dataframe(table, width="stretch", height=36 * (len(table) + 1) + 4)  # every row, no scroll
 
 

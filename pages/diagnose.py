@@ -7,14 +7,16 @@ picks a scenario, shows the runs and grades the learner's diagnosis (ui/diagnose
 import streamlit as st
 
 from adaptlab.training.diagnosis import BY_ID, SCENARIOS
+from adaptlab.training.diagnosis_tries import MAX_TRIES
 from ui import diagnose_view as view
 from ui.state import widget_key
 
 PAGE = view.PAGE
 st.title("Diagnose a broken run")
 st.caption("Each scenario is a real training run of the bundled mini GPT-2 that goes wrong. "
-           "Run it, read the curves and the facts, pick the most likely cause, then apply the "
-           "fix and rerun to see whether it worked.")
+           "Run it, read the curves and the facts, and name the most likely cause: you have "
+           f"{MAX_TRIES} tries. The setting at fault stays hidden until then; after that you can "
+           "apply the fix and rerun to see whether it worked.")
 
 scenario_id = st.selectbox(
     "Scenario", [s.id for s in SCENARIOS], key=widget_key(PAGE, "scenario"),
@@ -23,38 +25,41 @@ scenario_id = st.selectbox(
 scenario = BY_ID[scenario_id]
 runs = view.diagnose_state().of(scenario.id)
 
+diagnosis = runs.diagnosis
+hidden = diagnosis.hidden()  # the cause (e.g. the learning rate) until it has been named
+
 st.subheader("What you see")
 st.markdown(scenario.symptom)
-st.caption(f"Broken run's settings: {scenario.broken.describe()}; batch "
-           f"{scenario.broken.batch_size}, max_length {scenario.broken.max_length}, seed "
-           f"{scenario.broken.seed}.")
+st.caption(view.settings_text(scenario, hidden))
 label = "Run it again" if runs.broken else "Run the broken run"
 if st.button(label, key=widget_key(PAGE, "run"), icon=":material/play_arrow:", type="primary",
              help="Trains the bundled model for real; takes a few seconds."):
-    outcome = view.run_inline(scenario.broken, "Broken run")
+    outcome = view.run_inline(scenario.broken, "Broken run", hidden)
     if outcome is not None:
         runs.broken, runs.fixed = outcome, None
 if runs.broken is None:
     st.info("Run the broken run to see its loss curves and facts.", icon=":material/play_arrow:")
     st.stop()
 
-view.charts({"broken": runs.broken}, key=widget_key(PAGE, scenario.id, "broken"))
-view.facts(runs.broken)
+view.charts({"broken": runs.broken}, key=widget_key(PAGE, scenario.id, "broken"), hidden=hidden)
+view.facts(runs.broken, hidden)
 
 st.subheader("Your diagnosis")
 options = {o.key: o.text for o in scenario.options}
-with st.form(widget_key(PAGE, "form", scenario.id)):
-    choice = st.radio("What is the most likely cause?", view.option_order(scenario),
-                      format_func=options.get, index=None,
-                      key=widget_key(PAGE, "answer", scenario.id))
-    if st.form_submit_button("Check my diagnosis", icon=":material/fact_check:"):
-        runs.answer = view.grade(scenario, choice) or runs.answer
-if runs.answer is not None:
-    view.show_answer(runs.answer)
+answer_key = widget_key(PAGE, "answer", scenario.id)
+if not diagnosis.resolved:  # once named (or out of tries) the tries below say it all
+    with st.form(widget_key(PAGE, "form", scenario.id)):
+        st.radio("What is the most likely cause?", view.option_order(scenario),
+                 format_func=options.get, index=None, key=answer_key)
+        st.caption(view.tries_text(diagnosis))
+        st.form_submit_button("Check my diagnosis", icon=":material/fact_check:",
+                              on_click=view.check, args=(scenario.id, answer_key))
+view.show_notice(runs)
+view.show_tries(diagnosis, scenario)
 
 st.subheader("Apply the fix")
-if runs.answer is None:
-    st.caption("Check a diagnosis first; then you can apply the fix and rerun.")
+if not diagnosis.resolved:
+    st.caption("Name the cause first (or use your tries); then you can apply the fix and rerun.")
     st.stop()
 st.caption(f"Fixed run's settings: {scenario.fixed.describe()}.")
 if st.button("Apply the fix and rerun", key=widget_key(PAGE, "fix"), icon=":material/build:",

@@ -11,7 +11,13 @@ from adaptlab.quiz.export import to_csv, to_gift, to_moodle_xml
 from adaptlab.quiz.gain import class_question_gains, class_topic_gains
 from adaptlab.quiz.paths import bundled_paths
 from ui.class_runs import class_runs_panel
-from ui.instructor_auth import demo_preset_form, lock, passcode_gate, spreadsheet_safe
+from ui.instructor_auth import (
+    demo_preset_form,
+    lesson_presets_panel,
+    lock,
+    passcode_gate,
+    spreadsheet_safe,
+)
 from ui.progress import describe_question
 from ui.quiz_widgets import bank_problems_notice
 from ui.state import widget_key
@@ -99,6 +105,12 @@ elif section == "gains":
 elif section == "runs":
     class_runs_panel()
 elif section == "presets":
+    st.subheader("Ready-made lessons")
+    st.caption("Each opens a page set up for one point, locked: learners press Train and watch. "
+               "Copy a link to hand out, or open it here on the projector.")
+    with st.spinner("Loading the method registry..."):
+        lesson_presets_panel()
+    st.subheader("Build your own link")
     st.markdown("Build a link that opens a page already set up, for a live demo or to hand out. "
                 "With **lock** the learners see the settings but cannot change them.")
     st.caption("Example links: `/parameters?model=gpt2&method=lora&r=4`, "

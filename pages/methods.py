@@ -1,6 +1,7 @@
 """Methods: the classes of adaptation methods by what gets trained, and a card per method.
 
-The cards are built from the registry, so a new method appears here by registering it.
+The cards are built from the registry, so a new method appears here by registering it. Nothing
+here imports torch until a card is opened (tests/unit/test_light_pages.py).
 """
 
 import streamlit as st
@@ -8,7 +9,7 @@ import streamlit as st
 from adaptlab.methods import REGISTRY
 from adaptlab.taxonomy import FAMILIES
 from ui import methods_view as view
-from ui.jobs import session_jobs
+from ui.jobs import session_jobs_if_any
 from ui.reference_view import accuracy_chart, task_picker
 
 st.title("Methods: what gets trained?")
@@ -33,7 +34,7 @@ st.subheader("What each method learns on the bundled model")
 st.caption("Real runs, not estimates: every method trained with its defaults on a bundled task. "
            "Fewer trainable parameters is not the same as worse, until the method runs out of "
            "ways to reach the skill it needs.")
-jobs = session_jobs()
+jobs = session_jobs_if_any()
 accuracy_chart(task_picker("methods.task", jobs), jobs, key="methods.accuracy")
 
 for number, family in enumerate(FAMILIES.values(), start=1):

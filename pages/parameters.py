@@ -22,7 +22,7 @@ st.caption("Pick a model and an adaptation method. Counts are exact: they come f
 prefill_widgets(PAGE, DEFAULT_METHOD)
 
 # Projector mode's larger type needs a wider column for the controls.
-controls, results = st.columns([1.6, 2.4] if learner().projector else [1.25, 2.75], gap="large")
+controls, results = st.columns([1.8, 2.2] if learner().projector else [1.25, 2.75], gap="large")
 with controls, st.container(border=True):
     model = view.model_picker(PAGE)
     spec = view.method_picker(PAGE, DEFAULT_METHOD)

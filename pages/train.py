@@ -2,6 +2,9 @@
 
 The run is a background job of this session (ui.jobs): the learner can move around the app
 while it trains, and come back to its live chart, or to its results once it has finished.
+Layout, for a projector at 1280x720 as much as a laptop: the essentials (method, task, learning
+rate, steps) and Train in one row, the live run right under them (ui.train_run), everything
+else folded away; the results follow.
 """
 
 import streamlit as st
@@ -15,60 +18,74 @@ from ui.settings_form import settings_widgets, validated_config
 from ui.state import learner, widget_key
 from ui.text import plain
 from ui.train_results import results
+from ui.train_run import run_panel
 
 PAGE = "train"
 DEFAULT_METHOD = "lora" if "lora" in method_names() else method_names()[0]  # a good first run
 
-st.title("Train: real steps on a small GPT-2")
-st.caption("Pick data, a method and its settings, then press Train. Every step below really "
-           "runs on this computer's CPU: forward pass, loss, backward pass, optimizer step.")
+st.title("Train a small GPT-2", help="Every step really runs on this computer's CPU: forward "
+         "pass, loss, backward pass, optimizer step.")
 link = view.read_run_link()
 prefill = prefill_widgets(PAGE, DEFAULT_METHOD, page_keys=view.PAGE_KEYS,
                           page_problems=link.problems)
 view.apply_run_link(PAGE, link, prefill.method or st.session_state.get(
     widget_key(PAGE, "method"), DEFAULT_METHOD))
+locked, projector = link.locked, learner().projector
 
-controls, run_area = st.columns([1.6, 2.4] if learner().projector else [1.25, 2.75], gap="large")
-with controls:
-    with st.container(border=True):
-        task, examples = view.data_picker(PAGE, link.locked)
-    with st.container(border=True):
-        spec = view.method_picker(PAGE, DEFAULT_METHOD, link.locked)
-        st.caption(spec.summary)
-        with st.expander(f"{spec.title} settings", expanded=not link.locked):
-            if link.locked:
-                values = view.locked_settings(PAGE, spec)
-            else:
-                values = settings_widgets(spec, PAGE)
-        config = validated_config(spec, values)
-    with st.container(border=True):
-        st.markdown("**Training**")
-        training = view.training_settings(PAGE, spec, link.locked)
-    ready = config is not None and (task is not None or examples is not None)
-    pressed = st.button("Train", type="primary", icon=":material/play_arrow:", disabled=not ready,
-                        key=widget_key(PAGE, "start"), width="stretch",
-                        help="Starts a new run; a run of yours that is still going is stopped.")
+# Containers first, in screen order; filled below in the order the values are needed. In
+# projector mode the essentials take two rows: four columns of its larger type would wrap.
+if projector:
+    slots = [*st.columns(2), *st.columns(3, vertical_alignment="bottom")]
+else:
+    slots = st.columns([1.6, 1.4, 1.0, 1.0, 0.9], vertical_alignment="bottom")
+panel, settings_box, data_box, about_box = (st.container() for _ in range(4))
+
+with slots[0]:
+    spec = view.method_picker(PAGE, DEFAULT_METHOD, locked)
+with data_box, st.expander("Your own data (JSONL): format, example, template and upload",
+                           expanded=view.data_source(PAGE) == view.UPLOAD,
+                           icon=":material/upload_file:"):
+    source, examples = view.own_data(PAGE, locked)
+with slots[1]:
+    task = view.task_picker(PAGE, source, locked)
+with about_box:
+    view.about(spec, task)
+with slots[2]:
+    lr = view.learning_rate(PAGE, spec, locked)
+with slots[3]:
+    steps = view.steps(PAGE, spec, locked)
+with settings_box, st.expander(f"More settings: {spec.title}, batch size, max length, seed, "
+                               "schedule", icon=":material/tune:"):
+    values = settings_widgets(spec, PAGE, disabled=locked)
+    config = validated_config(spec, values)
+    st.divider()
+    training = {"lr": lr, "steps": steps, **view.training_details(PAGE, spec, locked)}
+
+ready = config is not None and (task is not None or examples is not None)
+refused = None
+if slots[4].button("Train", type="primary", icon=":material/play_arrow:", disabled=not ready,
+                   key=widget_key(PAGE, "start"), width="stretch",
+                   help="Starts a new run; a run of yours that is still going is stopped."):
+    try:
+        start_job(PAGE, spec.name, values, task=task, examples=examples, **training)
+    except UserInputError as exc:
+        refused = plain(exc, limit=400)
+
+
+def notices() -> None:
+    if locked:
+        view.lock_notice()
     if not ready:
-        st.caption("Choose data and fix any setting marked in red to train.")
+        st.caption("To train, choose data and fix any setting marked in red under More settings.")
+    if refused:
+        st.error(refused, icon=":material/error:")
 
-with run_area:
-    if pressed:
-        try:
-            start_job(PAGE, spec.name, values, task=task, examples=examples, **training)
-        except UserInputError as exc:
-            st.error(plain(exc, limit=400), icon=":material/error:")
-    job = current_job(PAGE)
-    if job is None:
-        st.info("No run yet. Choose your data, a method and its settings on the left, then press "
-                "**Train**. The loss chart appears here and updates as the model trains.",
-                icon=":material/arrow_back:")
-        st.stop()
-    st.markdown(f"**This run:** {job.plan.method} on {plain(job.plan.data_source)}, "
-                f"{job.plan.config.steps} steps, seed {job.plan.config.seed}, "
-                f"learning rate {job.plan.config.lr:g}")
-    view.live_run(job, key=f"{PAGE}.{job.id}")
-    if job.done:
-        results(job)
-    else:
-        st.caption("You can open other pages while this runs: the run keeps going, and its "
-                   "results wait here and on Compare.")
+
+job = current_job(PAGE)
+with panel:
+    run_panel(job, key=PAGE, projector=projector, notices=notices)
+if job is not None and job.done:
+    results(job)
+elif job is not None:
+    st.caption("You can open other pages while this runs: the run keeps going, and its results "
+               "wait here and on Compare.")

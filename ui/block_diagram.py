@@ -75,14 +75,16 @@ def _added_node(block: pd.DataFrame, prefix: str, anchor: str) -> tuple[str, str
     return placement, f'{anchor}_new [label="{label}", {_style("added")}]'
 
 
-def block_dot(df: pd.DataFrame, n_layer: int, d_model: int) -> str:
+def block_dot(df: pd.DataFrame, n_layer: int, d_model: int, fontsize: int = 11) -> str:
     """A DOT drawing of the last block of the census'd model with its frozen/trainable/added parts.
 
     Two rows, so it stays readable in a page-wide card: the attention half, then the MLP half.
+    `fontsize` (points) is larger in projector mode; edge labels are a little smaller.
     """
     block = df[df["block"] == n_layer - 1]
     lines = ["digraph block {", "rankdir=TB; bgcolor=transparent; nodesep=0.3; ranksep=0.45;",
-             f'node [shape=box, style="rounded,filled", {_FONT}, fontsize=11]; edge [{_FONT}, fontsize=9];']
+             f'node [shape=box, style="rounded,filled", {_FONT}, fontsize={fontsize}]; '
+             f'edge [{_FONT}, fontsize={round(fontsize * 9 / 11)}];']
     lines += _input_nodes(df, n_layer, d_model)
     rows: list[list[str]] = [["x"], []]
     for i, (prefix, label) in enumerate(BLOCK_PATH):
@@ -167,10 +169,11 @@ def _prefix_nodes(df: pd.DataFrame, n_layer: int, d_model: int) -> list[str]:
             f'pk -> {_node_id(2)} [label="extra K, V"]']
 
 
-def legend_dot() -> str:
+def legend_dot(fontsize: int = 11) -> str:
     """Three sample nodes: how frozen, trainable and added look (colour, border and words)."""
     nodes = [f'f [label="frozen", {_style("frozen")}]', f't [label="trains", {_style("trainable")}]',
              f'p [label="some tensors train", {_style("partial")}]',
              f'a [label="new, trains", {_style("added")}]', "f -> t -> p -> a [style=invis]"]
     return "\n".join(["digraph legend {", "rankdir=LR; bgcolor=transparent; nodesep=0.2;",
-                      f'node [shape=box, style="rounded,filled", {_FONT}, fontsize=11];', *nodes, "}"])
+                      f'node [shape=box, style="rounded,filled", {_FONT}, fontsize={fontsize}];', *nodes,
+                      "}"])

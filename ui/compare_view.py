@@ -7,15 +7,15 @@ engine's estimate for one training step of the run's method at its batch size an
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import pandas as pd
 
 from adaptlab.census import config_dict, totals
 from adaptlab.memory import human_bytes, memory_breakdown
+from adaptlab.training import differences
 from ui.resources import census_frame, model_config, settings_key
 
-UPLOAD_SOURCE = "examples"  # plan.data_source of a run on the learner's own file
+UPLOAD_SOURCE = differences.UPLOAD_SOURCE
+HIGHLIGHT = "font-weight: 700; background-color: #fff3bf"  # the "differs?" column says it in words
 STATUS_TEXT = {"queued": "waiting for a free slot", "waiting": "waiting for a free slot",
                "running": "still running", "done": "finished", "failed": "failed"}
 
@@ -33,18 +33,44 @@ def seed_and_data(job) -> str:
     return f"seed {job.plan.config.seed} · data {data_name(job)}"
 
 
-def shared_setups(jobs: list) -> list[str]:
-    """Sentences naming runs that share seed and data: their differences come from the method."""
-    names, groups = run_names(jobs), defaultdict(list)
-    for job in jobs:
-        groups[seed_and_data(job)].append(names[job.id].split(":")[0])
-    return [f"{', '.join(runs)} share {setup}: same initial batches, so the curves differ only "
-            "by method and settings." for setup, runs in groups.items() if len(runs) > 1]
-
-
-def overlay_frame(jobs: list) -> pd.DataFrame:
-    """Long format for viz.run_overlay: run, step, loss, note."""
+def selected(jobs: list, picked: list[str] | None) -> list:
+    """The runs the learner picked (by name), in session order; all of them when none is picked."""
     names = run_names(jobs)
+    return [job for job in jobs if not picked or names[job.id] in picked]
+
+
+def differ_sentence(jobs: list, names: dict[str, str]) -> str | None:
+    """What the picked runs' curves differ by, computed from their settings; None for one run.
+    `names`: run_names() of all the session's runs, so a run keeps its number when picked."""
+    if len(jobs) < 2:
+        return None
+    return differences.differ_sentence([names[job.id].split(":")[0] for job in jobs],
+                                       [job.plan for job in jobs])
+
+
+def settings_table(jobs: list, names: dict[str, str]) -> pd.DataFrame:
+    """Every setting of the runs, those that differ first and marked in words (not by colour
+    alone): a "differs?" column, then one column per run."""
+    rows = differences.compare_settings([job.plan for job in jobs])
+    rows.sort(key=lambda row: not row.differs)  # stable: the engine's order within each group
+    frame = pd.DataFrame([row.values for row in rows], columns=[names[job.id] for job in jobs],
+                         index=pd.Index([row.name for row in rows], name="setting"))
+    frame.insert(0, "differs?", ["◆ differs" if row.differs else "same" for row in rows])
+    return frame
+
+
+def highlighted(frame: pd.DataFrame):
+    """The settings table with the differing rows in bold on a tint (the words say it too)."""
+    def style(row: pd.Series) -> list[str]:
+        marked = row["differs?"] != "same"
+        return [HIGHLIGHT if marked else ""] * len(row)
+
+    return frame.style.apply(style, axis=1)
+
+
+def overlay_frame(jobs: list, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Long format for viz.run_overlay: run, step, loss, note."""
+    names = names or run_names(jobs)
     rows = [{"run": names[job.id], "step": s.step, "loss": s.loss, "note": seed_and_data(job)}
             for job in jobs for s in list(job.steps)]
     return pd.DataFrame(rows, columns=["run", "step", "loss", "note"]).astype({"loss": "float64"})
@@ -96,8 +122,8 @@ def table_row(name: str, job) -> dict[str, str]:
     }
 
 
-def compare_table(jobs: list) -> pd.DataFrame:
+def compare_table(jobs: list, names: dict[str, str] | None = None) -> pd.DataFrame:
     """One column per run, one row per measure: fourteen measures fit a page's height, not its width."""
-    names = run_names(jobs)
+    names = names or run_names(jobs)
     rows = pd.DataFrame([table_row(names[job.id], job) for job in jobs]).set_index("run")
     return rows.T.rename_axis("measure")

@@ -16,7 +16,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from adaptlab.errors import UserInputError
-from adaptlab.training.diagnosis import Outcome, Recipe, Scenario, check_diagnosis
+from adaptlab.training.diagnosis import Outcome, Recipe, Scenario
+from adaptlab.training.diagnosis_tries import Diagnosis
 from ui.jobs import job_registry
 from ui.text import plain
 
@@ -24,22 +25,17 @@ log = logging.getLogger("adaptlab.diagnose")
 PAGE = "diagnose"
 # Okabe-Ito orange and blue: distinguishable with any colour vision; line dashes differ too.
 STYLE = {"broken": ("#D55E00", "dash"), "fixed": ("#0072B2", "solid")}
-
-
-@dataclass
-class Answer:
-    choice: str
-    correct: bool
-    feedback: str
+HIDDEN_HELP = "The cause stays hidden until you have named it (or used your tries)."
 
 
 @dataclass
 class ScenarioRuns:
-    """One scenario in this session: its broken run, the learner's answer, its fixed run."""
+    """One scenario in this session: its broken run, the learner's tries, its fixed run."""
 
+    diagnosis: Diagnosis
     broken: Outcome | None = None
-    answer: Answer | None = None
     fixed: Outcome | None = None
+    notice: str | None = None  # a hint about the last submit, shown once
 
 
 @dataclass
@@ -47,7 +43,7 @@ class DiagnoseState:
     runs: dict[str, ScenarioRuns] = field(default_factory=dict)  # scenario id -> its runs
 
     def of(self, scenario_id: str) -> ScenarioRuns:
-        return self.runs.setdefault(scenario_id, ScenarioRuns())
+        return self.runs.setdefault(scenario_id, ScenarioRuns(Diagnosis(scenario_id)))
 
 
 def diagnose_state() -> DiagnoseState:
@@ -62,9 +58,10 @@ def _run_in_worker(recipe: Recipe) -> Outcome:
     return job_registry().diagnose(recipe)
 
 
-def run_inline(recipe: Recipe, label: str) -> Outcome | None:
-    """Run `recipe` for real with a status box; any failure becomes a message, never a traceback."""
-    with st.status(f"{label}: {recipe.describe()}…", expanded=False) as status:
+def run_inline(recipe: Recipe, label: str, hidden: tuple[str, ...] = ()) -> Outcome | None:
+    """Run `recipe` for real with a status box; any failure becomes a message, never a traceback.
+    `hidden`: the settings that are the cause, not named until the learner has named it."""
+    with st.status(f"{label}: {recipe.describe(hidden)}…", expanded=False) as status:
         try:
             outcome = _run_in_worker(recipe)
         except UserInputError as exc:
@@ -85,14 +82,17 @@ def run_inline(recipe: Recipe, label: str) -> Outcome | None:
 # ---------------------------------------------------------------- showing
 
 
-def _trace(fig: go.Figure, outcome: Outcome, role: str, held_out: bool) -> None:
+def _trace(fig: go.Figure, outcome: Outcome, role: str, held_out: bool, name: str) -> None:
     points = (list(outcome.eval_points) if held_out
               else [(s.step, s.loss) for s in outcome.steps])
     colour, dash = STYLE[role]
     # None stays None: plotly draws a gap there, never a made-up number.
     fig.add_scatter(x=[p[0] for p in points], y=[p[1] for p in points], connectgaps=False,
-                    mode="lines+markers", name=f"{role} run (lr={outcome.recipe.rate:g})",
-                    line={"color": colour, "dash": dash})
+                    mode="lines+markers", name=name, line={"color": colour, "dash": dash})
+
+
+def _trace_name(outcome: Outcome, role: str, hidden: tuple[str, ...]) -> str:
+    return f"{role} run" if "lr" in hidden else f"{role} run (lr={outcome.recipe.rate:g})"
 
 
 def _log_range(values: list[float]) -> list[float] | None:
@@ -105,11 +105,13 @@ def _log_range(values: list[float]) -> list[float] | None:
     return [math.log10(low) - 0.05, math.log10(high) + 0.05]
 
 
-def loss_figure(runs: dict[str, Outcome], held_out: bool = False) -> go.Figure:
-    """Training (or held-out) loss per step, one trace per run; log scale, as losses span 1e-3..1e2."""
+def loss_figure(runs: dict[str, Outcome], held_out: bool = False,
+                hidden: tuple[str, ...] = ()) -> go.Figure:
+    """Training (or held-out) loss per step, one trace per run; log scale, as losses span 1e-3..1e2.
+    The legend names each run's rate unless the rate is the hidden cause."""
     fig = go.Figure()
     for role, outcome in runs.items():
-        _trace(fig, outcome, role, held_out)
+        _trace(fig, outcome, role, held_out, _trace_name(outcome, role, hidden))
     title = "Held-out loss (step 0 = before training)" if held_out else "Training loss per step"
     fig.update_layout(title=title, xaxis_title="step", yaxis_title="loss (log scale)",
                       yaxis_type="log", height=320, margin={"t": 40, "b": 10},
@@ -120,7 +122,7 @@ def loss_figure(runs: dict[str, Outcome], held_out: bool = False) -> go.Figure:
     return fig
 
 
-def charts(runs: dict[str, Outcome], key: str) -> None:
+def charts(runs: dict[str, Outcome], key: str, hidden: tuple[str, ...] = ()) -> None:
     """The training and held-out curves side by side, or why there is nothing to draw."""
     if not any(v is not None for o in runs.values() for v in o.losses):
         st.info("Nothing to draw: the run made no training step with a loss to plot.",
@@ -130,7 +132,7 @@ def charts(runs: dict[str, Outcome], key: str) -> None:
     names = " and ".join(runs)
     for column, held_out in ((left, False), (right, True)):
         kind = "held-out" if held_out else "training"
-        column.plotly_chart(loss_figure(runs, held_out), key=f"{key}.{kind}",
+        column.plotly_chart(loss_figure(runs, held_out, hidden), key=f"{key}.{kind}",
                             config={"displaylogo": False},
                             alt=f"{kind.capitalize()} loss of the {names} run, by step.")
     if any(v is None for o in runs.values() for v in o.losses):
@@ -145,21 +147,30 @@ def _span(outcome: Outcome) -> str:
     return f"{_loss(outcome.eval_before)} → {_loss(outcome.eval_after)}"
 
 
-def facts(outcome: Outcome) -> None:
-    """The run's facts: what trained, at what rate, how far it got, and why it stopped."""
+def facts(outcome: Outcome, hidden: tuple[str, ...] = ()) -> None:
+    """The run's facts: what trained, at what rate, how far it got, and why it stopped. The
+    settings in `hidden` (the cause) and the engine's own message (it names the cause) wait until
+    the learner has diagnosed the run."""
     recipe = outcome.recipe
     cols = st.columns(4)
     cols[0].metric("Trainable parameters", f"{outcome.trainable_params:,}",
                    help=f"out of {outcome.total_params:,} in the adapted model")
-    cols[1].metric("Learning rate", f"{recipe.rate:g}")
+    if "lr" in hidden:
+        cols[1].metric("Learning rate", "hidden", help=HIDDEN_HELP)
+    else:
+        cols[1].metric("Learning rate", f"{recipe.rate:g}")
     cols[2].metric("Steps run", f"{len(outcome.steps)} of {recipe.steps}")
     cols[3].metric("Held-out loss", _span(outcome),
                    help="Before training → after training; – when the run stopped early.")
     if outcome.stopped_reason:
         st.warning(f"The run stopped early, after {len(outcome.steps)} step(s).",
                    icon=":material/warning:")
-        with st.expander("The engine's own message (it may give the cause away)"):
-            st.text(outcome.stopped_reason)
+        if hidden:
+            st.caption("The engine's own message names the cause: it appears here once you "
+                       "have diagnosed the run.")
+        else:
+            with st.expander("The engine's own message"):
+                st.text(outcome.stopped_reason)
 
 
 def option_order(scenario: Scenario) -> list[str]:
@@ -169,19 +180,54 @@ def option_order(scenario: Scenario) -> list[str]:
     return keys
 
 
-def grade(scenario: Scenario, choice: str | None) -> Answer | None:
+def settings_text(scenario: Scenario, hidden: tuple[str, ...]) -> str:
+    note = " ? marks the setting kept hidden until you have named the cause." if hidden else ""
+    return f"Broken run's settings: {scenario.broken.describe(hidden)}.{note}"
+
+
+def tries_text(diagnosis: Diagnosis) -> str:
+    left = diagnosis.tries_left
+    return f"{left} {'try' if left == 1 else 'tries'} left of {diagnosis.max_tries}."
+
+
+def check(scenario_id: str, answer_key: str) -> None:
+    """The submit button's callback: grade the picked cause before the page is drawn, so the
+    same run already shows what a right answer (or the last try) reveals."""
+    runs, choice = diagnose_state().of(scenario_id), st.session_state.get(answer_key)
     if choice is None:
-        st.warning("Pick one of the causes first.", icon=":material/touch_app:")
-        return None
-    correct, feedback = check_diagnosis(scenario.id, choice)
-    return Answer(choice, correct, feedback)
+        runs.notice = "Pick one of the causes first."
+    elif runs.diagnosis.tried(choice) and not runs.diagnosis.resolved:
+        runs.notice = "You tried that cause already: pick another one."
+    runs.diagnosis = runs.diagnosis if choice is None else runs.diagnosis.answer(choice)
 
 
-def show_answer(answer: Answer) -> None:
-    if answer.correct:
-        st.success(answer.feedback, icon=":material/check_circle:")  # it opens with "Right."
-    else:
-        st.error(f"Not quite. {answer.feedback}", icon=":material/cancel:")
+def show_notice(runs: ScenarioRuns) -> None:
+    """A hint about the last submit (nothing picked, a repeat), shown once."""
+    if runs.notice:
+        st.warning(runs.notice, icon=":material/touch_app:")
+        runs.notice = None
+
+
+def show_tries(diagnosis: Diagnosis, scenario: Scenario) -> None:
+    """Each try's feedback; then, once out of tries, the cause and its explanation."""
+    texts = {o.key: o.text for o in scenario.options}
+    for attempt in diagnosis.attempts:
+        st.markdown(f"You picked: *{texts[attempt.choice]}*")
+        if attempt.correct:
+            st.success(f"Right. {attempt.feedback}", icon=":material/check_circle:")
+        else:
+            more = "" if diagnosis.resolved else f" Try again: {tries_text(diagnosis)}"
+            st.error(f"Not quite. {attempt.feedback}{more}", icon=":material/cancel:")
+    if diagnosis.resolved and not diagnosis.solved:
+        answer = scenario.answer
+        st.info(f"**The cause:** {answer.text} {answer.feedback}", icon=":material/lightbulb:")
+    if diagnosis.resolved and scenario.cause:
+        st.markdown(f"**Hidden until now:** {reveal(scenario)}.")
+
+
+def reveal(scenario: Scenario) -> str:
+    pieces = scenario.broken.pieces()
+    return "; ".join(pieces[name] for name in scenario.cause if name in pieces)
 
 
 def verdict(scenario: Scenario, broken: Outcome, fixed: Outcome) -> None:

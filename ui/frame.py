@@ -18,12 +18,41 @@ from ui.text import plain
 
 log = logging.getLogger("adaptlab.app")
 
+# On every page. Streamlit 1.67 fades captions to 60% opacity: 2.7:1 on white, under WCAG AA's
+# 4.5:1 (axe, tests/browser/test_accessibility.py). Opaque #555b62 is 6.9:1 on white and 6.3:1 on
+# the sidebar's grey, and still lighter than body text.
+BASE_CSS = """
+<style>
+[data-testid="stCaptionContainer"] { opacity: 1 !important; color: #555b62 !important; }
+</style>
+"""
+
 # A constant: no learner text is ever put through HTML. Streamlit sizes type in rem, so raising
-# the root font size scales text, widgets and charts' labels together for the back of a room.
+# the root font size scales text and widgets together for the back of a room; the rest makes the
+# larger type fit at 1280x720 and 1920x1080 (tests/browser/test_projector_layout.py checks it):
+# - the main column gets the width that rem-sized padding would waste;
+# - a label or metric title wraps between words, never inside one ("Learnin g rate"), and is
+#   never cut off ("Held-out l…");
+# - columns too narrow for a select's value or a label's longest word move to the next row;
+# - the sidebar gives the page room. Charts get larger type from ui.charts.
 PROJECTOR_CSS = """
 <style>
 html { font-size: 22px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.1rem; }
+[data-testid="stMainBlockContainer"] {
+  max-width: none; padding: 3rem 1.5rem 4rem 1.5rem;
+}
+section[data-testid="stSidebar"] { width: 13rem !important; min-width: 13rem; }
+[data-testid="stWidgetLabel"], [data-testid="stWidgetLabel"] *,
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+[data-testid="stExpander"] summary *, button * {
+  word-break: normal !important; overflow-wrap: normal !important; hyphens: none;
+}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 0.5rem; }
+[data-testid="stColumn"] { min-width: min(100%, 9.5rem); }
 </style>
 """
 
@@ -51,8 +80,7 @@ def sidebar() -> None:
         )
         st.toggle("Projector mode (larger text)", key=widget_key("sidebar", "projector"),
                   on_change=_save_projector, help="For showing AdaptLab to a room.")
-    if me.projector:
-        st.html(PROJECTOR_CSS)
+    st.html(BASE_CSS + (PROJECTOR_CSS if me.projector else ""))
     if keep_alive():
         _watch_runs()
 

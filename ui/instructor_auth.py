@@ -181,33 +181,47 @@ def demo_preset_form() -> None:
     """A form that builds a link opening a page with model, method, settings, task and seed set.
 
     Parameters (read by each page through ui/query.py): model, method, the method's own
-    settings by name (r=4, lora_alpha=16, k=2, ...), task, steps, seed, and lock=1 (show the
+    settings by name (r=4, lora_alpha=16, k=2, ...), task, steps, seed, lr, and lock=1 (show the
     learners' controls locked). Model, method and settings are checked here exactly as the
-    pages check them; imports are lazy because the method registry pulls in torch.
+    pages check them; imports are lazy because the method registry pulls in torch. The choices
+    show the names learners see ("LoRA (low-rank adaptation)"); the link carries the ids.
     """
     from adaptlab.data import list_tasks
-    from adaptlab.methods import method_names
+    from adaptlab.methods import REGISTRY, method_names
     from adaptlab.models import MODEL_SPECS
+    from adaptlab.training.config import MAX_LR, MAX_STEPS
+    from ui.navigation import PAGES
     from ui.query import parse_prefill
 
-    def unset(label: str):
-        return lambda value: value or f"(page default {label})"
+    pages = {p.url_path: p.title for p in PAGES}
+    tasks = {t.name: t.title for t in list_tasks()}
+
+    def shown_as(names: Mapping[str, str], label: str):
+        return lambda value: names.get(value, value) if value else f"(page default {label})"
 
     with st.form(widget_key(PAGE, "preset")):
-        page = st.selectbox("Page to open", PRESET_PAGES, key=widget_key(PAGE, "preset_page"))
-        model = st.selectbox("Model", ["", *MODEL_SPECS], format_func=unset("model"),
+        page = st.selectbox("Page to open", PRESET_PAGES, format_func=pages.get,
+                            key=widget_key(PAGE, "preset_page"))
+        model = st.selectbox("Model", ["", *MODEL_SPECS],
+                             format_func=shown_as({n: m.title for n, m in MODEL_SPECS.items()},
+                                                  "model"),
                              key=widget_key(PAGE, "preset_model"))
-        method = st.selectbox("Method", ["", *method_names()], format_func=unset("method"),
+        method = st.selectbox("Method", ["", *method_names()],
+                              format_func=shown_as({n: s.title for n, s in REGISTRY.items()},
+                                                   "method"),
                               key=widget_key(PAGE, "preset_method"))
         settings_text = st.text_area("Method settings", key=widget_key(PAGE, "preset_settings"),
                                      placeholder="r=4\nlora_alpha=16",
                                      help="One NAME=VALUE per line (or separated by ;), named "
                                           "as on the page, e.g. r, lora_alpha, k, bottleneck.")
-        task = st.selectbox("Task (Train page)", ["", *(t.name for t in list_tasks())],
-                            format_func=unset("task"), key=widget_key(PAGE, "preset_task"))
-        steps_col, seed_col = st.columns(2)
-        steps = steps_col.number_input("Steps (Train page)", min_value=1, max_value=1000,
+        task = st.selectbox("Task (Train page)", ["", *tasks], format_func=shown_as(tasks, "task"),
+                            key=widget_key(PAGE, "preset_task"))
+        steps_col, lr_col, seed_col = st.columns(3)
+        steps = steps_col.number_input("Steps (Train page)", min_value=1, max_value=MAX_STEPS,
                                        value=None, step=1, key=widget_key(PAGE, "preset_steps"))
+        lr = lr_col.number_input("Learning rate (Train page)", min_value=1e-8, max_value=MAX_LR,
+                                 value=None, format="%g", key=widget_key(PAGE, "preset_lr"),
+                                 help="Left empty: the method's own measured rate.")
         seed = seed_col.number_input("Seed", min_value=0, max_value=1_000_000, value=None,
                                      step=1, key=widget_key(PAGE, "preset_seed"))
         locked = st.checkbox("Lock the learners' controls (lock=1)",
@@ -228,10 +242,26 @@ def demo_preset_form() -> None:
             st.error(plain(problem, limit=300), icon=":material/error:")
         if check.problems:
             return
-        params = {"model": model, "method": method, **settings, "task": task,
-                  "steps": steps, "seed": seed, "lock": 1 if locked else None}
+        params = {"model": model, "method": method, **settings, "task": task, "steps": steps,
+                  "lr": None if lr is None else f"{lr:g}", "seed": seed,
+                  "lock": 1 if locked else None}
         session.preset_url = preset_url(page, params, app_origin())
     if session.preset_url:
         st.code(session.preset_url, language=None)
         st.link_button("Open this preset in a new tab", session.preset_url,
                        icon=":material/open_in_new:")
+
+
+def lesson_presets_panel() -> None:
+    """The ready-made lesson links (adaptlab.presets): a title, one line, a button per link."""
+    from adaptlab.presets import lesson_presets
+
+    base = app_origin()
+    for preset in lesson_presets():
+        with st.container(border=True, key=widget_key(PAGE, "lesson", preset.id)):
+            st.markdown(f"**{preset.title}**")
+            st.caption(preset.description)
+            for column, link in zip(st.columns(len(preset.links)), preset.links, strict=True):
+                column.link_button(link.label, link.url(base), icon=":material/open_in_new:",
+                                   width="stretch")
+            st.code("\n".join(link.url(base) for link in preset.links), language=None)

@@ -30,6 +30,7 @@ DEFAULT_SLOTS = 2  # the classroom machine has 2 cores; one worker process with 
 DEFAULT_QUEUE = 60  # runs waiting at most: two per learner of a class of 30
 IDLE_SECONDS = 20.0  # a run nobody polls for this long (tab closed) is cancelled
 BUNDLED_MODEL = "mini"
+_registry_made = False  # set by job_registry(): until then nobody has a run on this server
 
 
 def _setting(name: str, env: str, default: int) -> int:
@@ -57,13 +58,15 @@ def _release(registry: JobRegistry) -> None:
 
 @st.cache_resource(show_spinner=False, on_release=_release)
 def job_registry() -> JobRegistry:
-    """The process-wide registry and its worker pool. Workers load the bundled model for the first
-    run that needs it, so listing runs never fails on a broken model folder."""
+    """The process-wide registry and its worker pool. Workers load the bundled model as they start
+    (a broken model folder is reported when a learner presses Train, not here)."""
     from adaptlab.training.jobs import JobRegistry
 
+    global _registry_made
+    _registry_made = True
     registry = JobRegistry(slots=training_slots(),
                            max_waiting=_setting("max_queue", QUEUE_ENV, DEFAULT_QUEUE),
-                           idle_seconds=IDLE_SECONDS)
+                           idle_seconds=IDLE_SECONDS, preload=(BUNDLED_MODEL,))
     # torch, transformers and plotly are loaded by now: ~500k objects that live as long as the
     # process. Freezing them keeps Python's full collections from scanning them all (~0.4 s
     # holding the GIL, every few tens of seconds under a class's load: benchmarks/classroom.py
@@ -116,6 +119,12 @@ def session_jobs() -> list[TrainingJob]:
     for job in jobs:
         job.touch()
     return jobs
+
+
+def session_jobs_if_any() -> list[TrainingJob]:
+    """session_jobs(), but [] without creating the registry (and importing torch) when no run was
+    ever started on this server: pages that only show runs (Methods) stay light."""
+    return session_jobs() if _registry_made else []
 
 
 def stop_all_runs() -> int:

@@ -3,6 +3,9 @@
 Facts on a card come from the engine: what trains is read from a census of the bundled mini
 GPT-2 with the method's default settings, the count on GPT-2 small from the method's formula,
 and the code from `inspect.getsource`, so none of it can drift from what actually runs.
+
+A card computes its census only while it is open: the census builds a model, which needs torch,
+and the page itself must load fast on a fresh server (torch alone takes seconds to import).
 """
 
 from __future__ import annotations
@@ -12,12 +15,11 @@ import inspect
 import pandas as pd
 import streamlit as st
 
-from adaptlab.census import totals
 from adaptlab.methods import REGISTRY, MethodSpec
 from adaptlab.taxonomy import SOURCES, all_labels, source_labels
 from ui.block_diagram import block_dot, legend_dot
 from ui.method_notes import WHEN_TO_CHOOSE
-from ui.resources import census_frame, model_config
+from ui.state import learner
 
 DEMO_MODEL = "mini"  # the bundled model: small enough to list every tensor
 REFERENCE_MODEL = "gpt2"  # GPT-2 small: the counts learners meet in papers
@@ -69,37 +71,52 @@ def engine_code(spec: MethodSpec) -> str:
                           inspect.getsource(spec.apply_fn)])
 
 
+def _diagram_font() -> int:
+    return 17 if learner().projector else 11  # points; a room reads the diagrams from afar
+
+
 def legend() -> None:
-    st.graphviz_chart(legend_dot(), alt="Legend: grey boxes are frozen, blue boxes train, white "
+    st.graphviz_chart(legend_dot(_diagram_font()), alt="Legend: grey boxes are frozen, blue boxes train, white "
                       "boxes with a blue border have some tensors training, orange dashed boxes "
                       "are new parameters added by the method.")
 
 
 def method_card(spec: MethodSpec) -> None:
+    """A folded card; its facts are computed (and torch imported) only when it is opened."""
+    card = st.expander(f"{spec.title}  ·  `{spec.name}`", key=f"methods.card.{spec.name}",
+                       on_change="rerun")
+    if card.open:
+        with card:
+            _card_body(spec)
+
+
+def _card_body(spec: MethodSpec) -> None:
+    from adaptlab.census import totals
+    from ui.resources import census_frame, model_config
+
     cfg = model_config(DEMO_MODEL)
     df = census_frame(DEMO_MODEL, spec.name, ())
     t = totals(df)
-    with st.expander(f"{spec.title}  ·  `{spec.name}`", key=f"methods.card.{spec.name}"):
-        st.markdown(spec.summary)
-        st.graphviz_chart(block_dot(df, cfg.n_layer, cfg.n_embd), width="stretch",
-                          alt=f"Diagram of a GPT-2 block showing what {spec.title} trains, "
-                              f"freezes and adds.")
-        info, when = st.columns(2, gap="large")
-        with info:
-            st.markdown(f"**What trains** (mini GPT-2, default settings): {what_trains(df, cfg.n_layer)}")
-            st.markdown(f"{t['trainable_params']:,} of {t['total_params']:,} parameters train "
-                        f"({t['trainable_pct']:.4g}%); {t['added_params']:,} of them are new.")
-            f = spec.formula(spec.config(), model_config(REFERENCE_MODEL))
-            st.markdown(f"On GPT-2 small: `{f.symbolic}` = **{f.value:,}** trainable.")
-            st.markdown(f"**Paper:** {spec.paper}")
-        with when:
-            st.markdown("**When to choose it**")
-            st.markdown("\n".join(f"- {line}" for line in WHEN_TO_CHOOSE.get(spec.name, [])))
-        labels, code = st.tabs(["What the surveys call it", "The engine code"])
-        with labels:
-            table = pd.DataFrame({"source": [SOURCES[s] for s in SOURCES],
-                                  "label": list(source_labels(spec.name).values())})
-            st.table(table.set_index("source"))
-        with code:
-            st.caption("The code below is read from the engine as it runs (inspect.getsource).")
-            st.code(engine_code(spec), language="python")
+    st.markdown(spec.summary)
+    st.graphviz_chart(block_dot(df, cfg.n_layer, cfg.n_embd, _diagram_font()), width="stretch",
+                      alt=f"Diagram of a GPT-2 block showing what {spec.title} trains, "
+                          f"freezes and adds.")
+    info, when = st.columns(2, gap="large")
+    with info:
+        st.markdown(f"**What trains** (mini GPT-2, default settings): {what_trains(df, cfg.n_layer)}")
+        st.markdown(f"{t['trainable_params']:,} of {t['total_params']:,} parameters train "
+                    f"({t['trainable_pct']:.4g}%); {t['added_params']:,} of them are new.")
+        f = spec.formula(spec.config(), model_config(REFERENCE_MODEL))
+        st.markdown(f"On GPT-2 small: `{f.symbolic}` = **{f.value:,}** trainable.")
+        st.markdown(f"**Paper:** {spec.paper}")
+    with when:
+        st.markdown("**When to choose it**")
+        st.markdown("\n".join(f"- {line}" for line in WHEN_TO_CHOOSE.get(spec.name, [])))
+    labels, code = st.tabs(["What the surveys call it", "The engine code"])
+    with labels:
+        table = pd.DataFrame({"source": [SOURCES[s] for s in SOURCES],
+                              "label": list(source_labels(spec.name).values())})
+        st.table(table.set_index("source"))
+    with code:
+        st.caption("The code below is read from the engine as it runs (inspect.getsource).")
+        st.code(engine_code(spec), language="python")

@@ -16,6 +16,7 @@ from adaptlab.memory import MemoryBreakdown, human_bytes
 from adaptlab.methods import REGISTRY, MethodSpec, get_method
 from adaptlab.models import MODEL_SPECS
 from adaptlab.viz import block_bars, memory_bars, param_map
+from ui.charts import plotly_chart
 from ui.resources import ParameterReport, memory, model_config, parameter_report, settings_key
 from ui.state import widget_key
 from ui.text import plain
@@ -96,8 +97,8 @@ def structure_charts(report: ParameterReport, model: str, spec: MethodSpec, key:
     counts = report.frame["status"].value_counts()
     st.markdown("**Every parameter tensor of the model**: one marker each; hover for its name, "
                 "shape and size.")
-    st.plotly_chart(
-        param_map(report.frame), key=f"{key}.map", config={"displaylogo": False},
+    plotly_chart(
+        param_map(report.frame), key=f"{key}.map",
         alt=f"Map of the {len(report.frame)} parameter tensors of {MODEL_SPECS[model].title} with "
             f"{spec.title}: {counts.get('frozen', 0)} frozen, {counts.get('trainable', 0)} trainable, "
             f"{counts.get('added', 0)} added.")
@@ -105,10 +106,9 @@ def structure_charts(report: ParameterReport, model: str, spec: MethodSpec, key:
                          help="On: each status gets its own bar on a log axis, so a small "
                               "trainable part stays visible next to a large frozen one. Off: "
                               "bars stacked to each block's total.")
-    st.plotly_chart(block_bars(report.blocks, log_scale=log_axis), key=f"{key}.bars",
-                    config={"displaylogo": False},
-                    alt="Bar chart of parameter counts per place in the model (embeddings, each "
-                        "block, final LayerNorm), split into frozen, trainable and added.")
+    plotly_chart(block_bars(report.blocks, log_scale=log_axis), key=f"{key}.bars",
+                 alt="Bar chart of parameter counts per place in the model (embeddings, each "
+                     "block, final LayerNorm), split into frozen, trainable and added.")
 
 
 def memory_inputs(page: str, model: str) -> tuple[int, int] | None:
@@ -144,10 +144,9 @@ def memory_section(report: ParameterReport, model: str, spec: MethodSpec, shape:
     mem = memory(report, model, *shape)
     # st.table, not st.dataframe: five rows read better as text, and text grows in projector mode.
     st.table(memory_table({spec.title: mem}).set_index("item"))
-    st.plotly_chart(memory_bars({spec.title: mem}), key="parameters.memory.bars",
-                    config={"displaylogo": False},
-                    alt=f"Stacked bar of training memory for {spec.title}: "
-                        f"total {human_bytes(mem.total)}.")
+    plotly_chart(memory_bars({spec.title: mem}), key="parameters.memory.bars",
+                 alt=f"Stacked bar of training memory for {spec.title}: "
+                     f"total {human_bytes(mem.total)}.")
 
 
 def compare_table(rows: dict[str, tuple[ParameterReport, MemoryBreakdown]]) -> pd.DataFrame:
@@ -160,6 +159,5 @@ def compare_table(rows: dict[str, tuple[ParameterReport, MemoryBreakdown]]) -> p
 
 def comparison(rows: dict[str, tuple[ParameterReport, MemoryBreakdown]]) -> None:
     st.table(compare_table(rows))
-    st.plotly_chart(memory_bars({k: m for k, (_, m) in rows.items()}), key="parameters.compare.bars",
-                    config={"displaylogo": False},
-                    alt="Stacked bars of training memory for the two methods side by side.")
+    plotly_chart(memory_bars({k: m for k, (_, m) in rows.items()}), key="parameters.compare.bars",
+                 alt="Stacked bars of training memory for the two methods side by side.")

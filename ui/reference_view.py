@@ -14,6 +14,7 @@ from adaptlab.data import list_tasks
 from adaptlab.errors import UserInputError
 from adaptlab.methods import REGISTRY
 from adaptlab.reference import Sweep, card_section, load_sweep
+from ui.charts import plotly_chart
 from ui.text import plain
 
 
@@ -71,10 +72,9 @@ def accuracy_chart(task: str, jobs: list, key: str) -> None:
     chance = reference["chance"].dropna()
     chance = float(chance.iloc[0]) if len(chance) else None
     metric = "balanced accuracy (held-out)" if chance is not None else "exact match (held-out)"
-    st.plotly_chart(accuracy_vs_params(reference, mine, chance, metric), key=key,
-                    config={"displaylogo": False},
-                    alt=f"{metric} against trainable parameters on {task}: {len(reference)} "
-                        f"methods from the reference sweep and {len(mine)} of your runs.")
+    plotly_chart(accuracy_vs_params(reference, mine, chance, metric), key=key,
+                 alt=f"{metric} against trainable parameters on {task}: {len(reference)} "
+                     f"methods from the reference sweep and {len(mine)} of your runs.")
     st.caption(f"Faint points: each method with its own defaults, mean of "
                f"{int(reference['seeds'].max())} seeds (bars: lowest and highest seed), measured "
                f"on {sweep.created} ({plain(sweep.machine)}). Outlined points: your finished runs "

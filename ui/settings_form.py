@@ -32,35 +32,35 @@ def _label(info: SettingInfo) -> str:
     return info.name  # the peft/paper name (r, lora_alpha): what learners will meet in code
 
 
-def _widget(info: SettingInfo, key: str) -> Any:
+def _widget(info: SettingInfo, key: str, disabled: bool = False) -> Any:
     # No value=/default= here: seed_defaults() put the value in session state, where a link
     # prefill (ui.query) may have replaced it; passing both would fight over the value.
+    common = {"key": key, "help": info.help, "persist_state": PERSIST, "disabled": disabled}
     if info.kind is bool:
-        return st.toggle(_label(info), key=key, help=info.help, persist_state=PERSIST)
+        return st.toggle(_label(info), **common)
     if info.kind is int:
         return st.number_input(_label(info), min_value=int(info.min), max_value=int(info.max),
-                               step=1, key=key, help=info.help, persist_state=PERSIST)
+                               step=1, **common)
     if info.kind is float:
         return st.number_input(_label(info), min_value=float(info.min), max_value=float(info.max),
-                               step=_FLOAT_STEP.get(info.name, 0.01), key=key, help=info.help,
-                               persist_state=PERSIST)
+                               step=_FLOAT_STEP.get(info.name, 0.01), **common)
     if info.kind is tuple:
-        return tuple(st.multiselect(_label(info), options=list(info.choices or ()), key=key,
-                                    help=info.help, persist_state=PERSIST))
+        return tuple(st.multiselect(_label(info), options=list(info.choices or ()), **common))
     if info.choices:
-        return st.selectbox(_label(info), options=list(info.choices), key=key, help=info.help,
-                            persist_state=PERSIST)
-    return st.text_input(_label(info), key=key, help=info.help, persist_state=PERSIST)
+        return st.selectbox(_label(info), options=list(info.choices), **common)
+    return st.text_input(_label(info), **common)
 
 
-def settings_widgets(spec: MethodSpec, page: str) -> dict[str, Any]:
-    """One widget per setting of `spec`; returns {setting: value}. Empty for setting-less methods."""
+def settings_widgets(spec: MethodSpec, page: str, disabled: bool = False) -> dict[str, Any]:
+    """One widget per setting of `spec`; returns {setting: value}. Empty for setting-less methods.
+
+    `disabled`: shown but not editable (a locked demo link on Train)."""
     seed_defaults(page, spec)
     infos = settings_of(spec.config_cls)
     if not infos:
         st.caption(f"{spec.title} has no settings.")
-    return {info.name: _widget(info, setting_key(page, spec.name, info.name)) for info in infos}
-
+    return {info.name: _widget(info, setting_key(page, spec.name, info.name), disabled)
+            for info in infos}
 
 
 def seed_defaults(page: str, spec: MethodSpec) -> None:

@@ -1,7 +1,7 @@
 """The Train page after a run: how it ended, before/after metrics, the proof that frozen weights
 did not change, the anatomy of the last step, generations, and the download.
 
-`results(job)` draws them all from a finished job (ui.jobs); the live run is ui.train_view.
+`results(job)` draws them all from a finished job (ui.jobs); the live run is ui.train_run.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from adaptlab.training.run import CANCELLED
+from ui.charts import plotly_chart
 from ui.text import plain
 
 
@@ -77,12 +78,12 @@ def before_after(result, key: str) -> None:
     if a is not None:
         if result.warning:
             st.warning(plain(result.warning, limit=400), icon=":material/report:")
-        st.plotly_chart(accuracy_bars(second[0] if classes else b.exact_match,
-                                      second[1] if classes else a.exact_match,
-                                      b.chance, metric if classes else "Exact match"),
-                        key=f"train.accuracy.{key}", config={"displaylogo": False},
-                        alt=f"{metric if classes else 'Exact match'} before and after training"
-                            + (f", with chance at {_pct(b.chance)}" if classes else "") + ".")
+        plotly_chart(accuracy_bars(second[0] if classes else b.exact_match,
+                                   second[1] if classes else a.exact_match,
+                                   b.chance, metric if classes else "Exact match"),
+                     key=f"train.accuracy.{key}",
+                     alt=f"{metric if classes else 'Exact match'} before and after training"
+                         + (f", with chance at {_pct(b.chance)}" if classes else "") + ".")
     answers_table(result)
 
 
@@ -149,10 +150,9 @@ def step_anatomy(job) -> None:
         st.caption("Gradient norm per module group. A frozen group gets no gradient at all: "
                    "its row says none (frozen).")
         frozen = int(frame["norm"].isna().sum())
-        st.plotly_chart(grad_norm_bars(frame), key=f"train.norms.{job.id}",
-                        config={"displaylogo": False},
-                        alt=f"Gradient norms of {len(frame)} module groups; {frozen} are frozen "
-                            "and have none.")
+        plotly_chart(grad_norm_bars(frame), key=f"train.norms.{job.id}",
+                     alt=f"Gradient norms of {len(frame)} module groups; {frozen} are frozen "
+                         "and have none.")
 
 
 def generations(result) -> None:

@@ -1,9 +1,9 @@
-"""The pieces of the Train page: data, method and training controls, and the live run.
+"""The pieces of the Train page: the link (task, steps, seed, lr, lock), the essential
+controls (method, task, learning rate, steps), the folded ones (method settings, batch size,
+max length, seed, schedule, warm-up) and the learner's own data (format, example, template,
+upload). The run panel is ui.train_run; the results after a run ui.train_results.
 
-Training runs as a background job (ui.jobs); nothing here waits for it. `live_run()` is a
-fragment that polls the job every POLL_SECONDS while it runs, and it is also drawn on every
-normal rerun, so the page shows the job's state even where fragments do not tick (AppTest) and
-when the learner comes back from another page. The results after the run are ui.train_results.
+With lock=1 (an instructor's demo link) every control here is drawn disabled.
 """
 
 from __future__ import annotations
@@ -12,22 +12,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from adaptlab.data import DataError, Example, list_tasks, parse_jsonl
+from adaptlab.data import (
+    MAX_BYTES,
+    MAX_EXAMPLES,
+    UPLOAD_TEMPLATE,
+    VALIDATION_EVERY,
+    DataError,
+    Example,
+    list_tasks,
+    parse_jsonl,
+)
 from adaptlab.errors import UserInputError
 from adaptlab.methods import REGISTRY, MethodSpec, get_method, settings_of
 from adaptlab.methods.base import SettingInfo, check_setting, parse_value
 from adaptlab.training.config import TrainConfig, method_defaults
 from ui.reference_view import expectations
-from ui.settings_form import seed_defaults, setting_key
 from ui.state import link_prefill, widget_key
 from ui.text import plain
 
 _DEFAULT_CONFIG_FIELDS = {info.name: info.default for info in settings_of(TrainConfig)}
-POLL_SECONDS = 1.0
-PAGE_KEYS = ("task", "steps", "seed", "lock")  # read here, not by ui.query
+PAGE_KEYS = ("task", "steps", "seed", "lr", "lock")  # read here, not by ui.query
 BUNDLED, UPLOAD = "bundled", "upload"
 DEFAULT_TASK = "sentiment"  # the one the suggested learning rates were tuned on
 # Settings shared by every method; steps, rate, schedule and warm-up are each method's own.
@@ -35,7 +41,7 @@ START_VALUES = {name: _DEFAULT_CONFIG_FIELDS[name] for name in ("batch_size", "m
 _TRAIN_INFOS = {info.name: info for info in settings_of(TrainConfig)}
 
 
-# ---------------------------------------------------------------- the link: task, steps, seed, lock
+# ---------------------------------------------------------------- the link: task, steps, seed, lr, lock
 
 @dataclass(frozen=True)
 class RunLink:
@@ -44,20 +50,21 @@ class RunLink:
     task: str | None = None
     steps: int | None = None
     seed: int | None = None
+    lr: float | None = None
     locked: bool = False
     problems: tuple[str, ...] = ()
 
 
 def parse_run_link(params: Mapping[str, str]) -> RunLink:
-    """Validate task, steps, seed and lock from a query string (no Streamlit calls)."""
+    """Validate task, steps, seed, lr and lock from a query string (no Streamlit calls)."""
     problems: list[str] = []
     task = params.get("task")
     names = [t.name for t in list_tasks()]
     if task is not None and task not in names:
         problems.append(f"task={task[:40]!r} is not a bundled task: choose one of {', '.join(names)}.")
         task = None
-    numbers: dict[str, int | None] = {}
-    for name in ("steps", "seed"):
+    numbers: dict[str, Any] = {}
+    for name in ("steps", "seed", "lr"):
         numbers[name] = None
         if name in params:
             try:
@@ -69,16 +76,17 @@ def parse_run_link(params: Mapping[str, str]) -> RunLink:
     lock = params.get("lock")
     if lock not in (None, "0", "1"):
         problems.append(f"lock={lock[:40]!r}: use lock=1 to lock the controls, or leave it out.")
-    return RunLink(task, numbers["steps"], numbers["seed"], lock == "1", tuple(problems))
+    return RunLink(task, numbers["steps"], numbers["seed"], numbers["lr"], lock == "1",
+                   tuple(problems))
 
 
 def read_run_link() -> RunLink:
-    """This page's own part of the link (task, steps, seed, lock), validated."""
+    """This page's own part of the link (task, steps, seed, lr, lock), validated."""
     return parse_run_link(st.query_params.to_dict())
 
 
 def apply_run_link(page: str, link: RunLink, method: str) -> None:
-    """Fill task/steps/seed once per link (like ui.query); its problems are warned about by
+    """Fill task/steps/seed/lr once per link (like ui.query); its problems are warned about by
     ui.query.prefill_widgets, in the page's one link warning."""
     params = st.query_params.to_dict()
     signature = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
@@ -88,48 +96,19 @@ def apply_run_link(page: str, link: RunLink, method: str) -> None:
         if link.task:
             st.session_state[widget_key(page, "source")] = BUNDLED
             st.session_state[widget_key(page, "task")] = link.task
-        if link.steps is not None:
-            st.session_state[recipe_key(page, "steps", method)] = link.steps
+        for name in ("steps", "lr"):
+            if getattr(link, name) is not None:
+                st.session_state[recipe_key(page, name, method)] = getattr(link, name)
         if link.seed is not None:
             st.session_state[widget_key(page, "seed")] = link.seed
-    if link.locked:
-        st.info("Your instructor set up this run: the method, task and settings are locked. "
-                "Press Train to run it.", icon=":material/lock:")
 
 
-# ---------------------------------------------------------------- controls
+def lock_notice() -> None:
+    st.info("Your instructor set up this run: the method, data and every setting are locked. "
+            "Press Train to run it.", icon=":material/lock:")
 
-def data_picker(page: str, locked: bool) -> tuple[str | None, list[Example] | None]:
-    """(task name, None) for a bundled task, (None, examples) for a valid upload, else (None, None)."""
-    source = st.radio("Training data", [BUNDLED, UPLOAD], horizontal=True, disabled=locked,
-                      format_func={BUNDLED: "A bundled task", UPLOAD: "Your own JSONL file"}.get,
-                      key=widget_key(page, "source"), persist_state="session")
-    if source == BUNDLED:
-        tasks = {t.name: t for t in list_tasks()}
-        st.session_state.setdefault(widget_key(page, "task"),
-                                    DEFAULT_TASK if DEFAULT_TASK in tasks else next(iter(tasks)))
-        name = st.selectbox("Task", list(tasks), format_func=lambda n: tasks[n].title,
-                            key=widget_key(page, "task"), disabled=locked, persist_state="session",
-                            help="Small prompt → completion tasks bundled with AdaptLab.")
-        st.caption(tasks[name].summary)
-        expectations(name)
-        return name, None
-    upload = st.file_uploader("Your JSONL file", type=["jsonl"], key=widget_key(page, "upload"),
-                              help='One JSON object per line: {"prompt": "...", "completion": '
-                                   '"...", "split": "train" or "validation" (optional)}.')
-    if upload is None:
-        st.caption("Choose a .jsonl file to train on your own examples.")
-        return None, None
-    try:
-        examples = parse_jsonl(upload.getvalue(), source=upload.name)
-    except DataError as exc:
-        # Each line of the message names a line and field of the file; keep them apart.
-        st.error("  \n".join(plain(line, limit=300) for line in str(exc).splitlines()),
-                 icon=":material/error:")
-        return None, None
-    st.caption(f"{len(examples)} examples read from {plain(upload.name)}.")
-    return None, examples
 
+# ---------------------------------------------------------------- essentials: method, task, lr, steps
 
 def method_picker(page: str, default: str, locked: bool) -> MethodSpec:
     key = widget_key(page, "method")
@@ -140,17 +119,25 @@ def method_picker(page: str, default: str, locked: bool) -> MethodSpec:
     return get_method(name)
 
 
-def locked_settings(page: str, spec: MethodSpec) -> dict[str, Any]:
-    """The method's settings as read-only fields (instructor demo); values from session state."""
-    seed_defaults(page, spec)
-    values = {}
-    for info in settings_of(spec.config_cls):
-        value = st.session_state[setting_key(page, spec.name, info.name)]
-        values[info.name] = tuple(value) if isinstance(value, list) else value
-        shown = ", ".join(value) if isinstance(value, list | tuple) else str(value)
-        st.text_input(info.name, value=shown, disabled=True, help=info.help,
-                      key=widget_key(page, "locked", spec.name, info.name))
-    return values
+def data_source(page: str) -> str:
+    """The data source chosen so far (the radio itself sits with the upload, further down)."""
+    return st.session_state.get(widget_key(page, "source"), BUNDLED)
+
+
+def task_picker(page: str, source: str, locked: bool) -> str | None:
+    """The bundled task, or None when the learner trains on their own file."""
+    if source == UPLOAD:
+        st.text_input("Task", "Your own JSONL file", disabled=True,
+                      key=widget_key(page, "task_is_upload"),
+                      help="Chosen under \"Your own data\" below.")
+        return None
+    tasks = {t.name: t for t in list_tasks()}
+    st.session_state.setdefault(widget_key(page, "task"),
+                                DEFAULT_TASK if DEFAULT_TASK in tasks else next(iter(tasks)))
+    return st.selectbox("Task", list(tasks), format_func=lambda n: tasks[n].title,
+                        key=widget_key(page, "task"), disabled=locked, persist_state="session",
+                        help="Small prompt → completion tasks bundled with AdaptLab; or train on "
+                             "your own file (\"Your own data\" below).")
 
 
 def _number(key: str, label: str, default: Any, info: SettingInfo, **kwargs: Any) -> Any:
@@ -166,93 +153,95 @@ def recipe_key(page: str, name: str, method: str) -> str:
     return widget_key(page, name, method)
 
 
-def training_settings(page: str, spec: MethodSpec, locked: bool) -> dict[str, Any]:
-    """Steps, learning rate, batch size, sequence length, seed, schedule and warm-up."""
+def learning_rate(page: str, spec: MethodSpec, locked: bool) -> float:
+    default = method_defaults(spec.name)["lr"]
+    return float(_number(recipe_key(page, "lr", spec.name), "Learning rate", default,
+                         _TRAIN_INFOS["lr"], format="%.1e", step=default / 2, disabled=locked))
+
+
+def steps(page: str, spec: MethodSpec, locked: bool) -> int:
+    return int(_number(recipe_key(page, "steps", spec.name), "Steps",
+                       method_defaults(spec.name)["steps"], _TRAIN_INFOS["steps"], step=10,
+                       disabled=locked))
+
+
+# ---------------------------------------------------------------- folded away: the other settings
+
+def training_details(page: str, spec: MethodSpec, locked: bool) -> dict[str, Any]:
+    """Batch size, sequence length, seed, schedule and warm-up."""
     defaults = method_defaults(spec.name)
     left, right = st.columns(2)
     with left:
-        steps = _number(recipe_key(page, "steps", spec.name), "Steps", defaults["steps"],
-                        _TRAIN_INFOS["steps"], step=10, disabled=locked)
         batch = _number(widget_key(page, "batch_size"), "Batch size", START_VALUES["batch_size"],
-                        _TRAIN_INFOS["batch_size"], step=1)
+                        _TRAIN_INFOS["batch_size"], step=1, disabled=locked)
         seed = _number(widget_key(page, "seed"), "Seed", START_VALUES["seed"], _TRAIN_INFOS["seed"],
                        step=1, disabled=locked)
+        warmup = _number(recipe_key(page, "warmup_steps", spec.name), "Warm-up steps",
+                         defaults["warmup_steps"], _TRAIN_INFOS["warmup_steps"], step=1,
+                         disabled=locked)
     with right:
-        lr = _number(recipe_key(page, "lr", spec.name), "Learning rate", defaults["lr"],
-                     _TRAIN_INFOS["lr"], format="%.1e", step=defaults["lr"] / 2)
         length = _number(widget_key(page, "max_length"), "Max length (tokens)",
-                         START_VALUES["max_length"], _TRAIN_INFOS["max_length"], step=8)
+                         START_VALUES["max_length"], _TRAIN_INFOS["max_length"], step=8,
+                         disabled=locked)
         schedule_key = recipe_key(page, "schedule", spec.name)
         st.session_state.setdefault(schedule_key, defaults["schedule"])
         schedule = st.selectbox("Schedule", list(_TRAIN_INFOS["schedule"].choices), key=schedule_key,
-                                help=_TRAIN_INFOS["schedule"].help, persist_state="session")
-    warmup = _number(recipe_key(page, "warmup_steps", spec.name), "Warm-up steps",
-                     defaults["warmup_steps"], _TRAIN_INFOS["warmup_steps"], step=1)
+                                help=_TRAIN_INFOS["schedule"].help, persist_state="session",
+                                disabled=locked)
     st.caption(f"{spec.title} starts from its own defaults: lr {defaults['lr']:g}, "
                f"{defaults['steps']} steps, {defaults['schedule']} schedule with "
                f"{defaults['warmup_steps']} warm-up steps (small parameter sets need a higher "
                "rate than full fine-tuning).")
-    return {"steps": int(steps), "batch_size": int(batch), "seed": int(seed), "lr": float(lr),
-            "max_length": int(length), "schedule": schedule, "warmup_steps": int(warmup)}
+    return {"batch_size": int(batch), "seed": int(seed), "max_length": int(length),
+            "schedule": schedule, "warmup_steps": int(warmup)}
 
 
-# ---------------------------------------------------------------- the live run
-
-STATUS_WORDS = {"queued": "Waiting", "waiting": "Waiting", "running": "Running", "done": "Finished",
-                "stopped": "Stopped early", "cancelled": "Stopped", "failed": "Failed"}
-
-
-def status_line(snapshot: dict[str, Any]) -> str:
-    word = STATUS_WORDS.get(snapshot["status"], snapshot["status"])
-    message = snapshot["message"]
-    if message.lower() in word.lower():
-        said = word
-    elif message.lower().startswith(word.lower()):  # "stopped by the learner"
-        said = message[:1].upper() + message[1:]
-    else:
-        said = f"{word}: {message}"
-    return f"{said} · step {snapshot['step']} of {snapshot['steps']}"
+def about(spec: MethodSpec, task: str | None) -> None:
+    """What the chosen method does and what the task is, with the measured reference runs."""
+    st.caption(f"**{spec.title}**: {spec.summary}")
+    if task is not None:
+        info = next(t for t in list_tasks() if t.name == task)
+        st.caption(f"**{info.title}**: {info.summary}")
+        expectations(task)
 
 
-def chart_frames(job) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(train losses per step, held-out points); after the run, with the before/after points."""
-    steps = list(job.steps)
-    train = pd.DataFrame({"step": [s.step for s in steps], "loss": [s.loss for s in steps]},
-                         dtype="float64")
-    points = job.result.eval_points if job.result else [(s.step, s.eval_loss) for s in steps
-                                                        if s.eval_loss is not None]
-    evals = pd.DataFrame(points, columns=["step", "loss"], dtype="float64")
-    return train, evals
+# ---------------------------------------------------------------- the learner's own data
+
+def _format_help() -> None:
+    st.markdown(
+        "**Format:** a `.jsonl` file, UTF-8, one JSON object per line with `prompt` (the text "
+        "the model continues) and `completion` (what it should write next; start it with a "
+        'space). Optional `split`: `"train"` or `"validation"`; left out, every '
+        f"{VALIDATION_EVERY}th example is held out for scoring. At most {MAX_EXAMPLES:,} "
+        f"examples and {MAX_BYTES // (1024 * 1024)} MB. For example:")
+    st.code(UPLOAD_TEMPLATE, language="json", wrap_lines=True)
 
 
-def loss_figure(job):
-    from adaptlab.viz import loss_chart
-
-    train, evals = chart_frames(job)
-    return loss_chart(train, evals, total_steps=job.plan.config.steps)
-
-
-def live_run(job, key: str) -> None:
-    """Progress, status, the loss chart and Stop; a polling fragment while the job runs."""
-    was_running = not job.done
-
-    @st.fragment(run_every=POLL_SECONDS if was_running else None)
-    def poll() -> None:
-        snapshot = job.snapshot()
-        st.progress(snapshot["step"] / max(1, snapshot["steps"]),
-                    text=plain(status_line(snapshot), limit=200))  # may quote an upload
-        train_points = snapshot["step"]
-        # Load (issue 7, benchmarks/classroom.py): no chart before the first step. Redrawing an
-        # empty figure every second for each learner still queued for a slot cost the server
-        # more than the training itself in a class of 30.
-        if train_points or job.done:
-            st.plotly_chart(loss_figure(job), key=f"{key}.loss", config={"displaylogo": False},
-                            alt=f"Loss chart: {train_points} training-loss points so far, one per "
-                                "step, and held-out loss points.")
-        if not job.done:
-            st.button("Stop", key=f"{key}.stop", icon=":material/stop_circle:",
-                      on_click=job.cancel, help="Stop after the current step.")
-        elif was_running:
-            st.rerun()  # the run just ended: redraw the whole page with its results, stop polling
-
-    poll()
+def own_data(page: str, locked: bool) -> tuple[str, list[Example] | None]:
+    """(source, examples): the source radio, the format with an example and a template, and the
+    upload; examples is None unless a valid file is uploaded. Errors name the file's line."""
+    source = st.radio("Training data", [BUNDLED, UPLOAD], horizontal=True, disabled=locked,
+                      format_func={BUNDLED: "A bundled task", UPLOAD: "Your own JSONL file"}.get,
+                      key=widget_key(page, "source"), persist_state="session")
+    _format_help()
+    st.download_button("Download this template (.jsonl)", UPLOAD_TEMPLATE,
+                       file_name="adaptlab_template.jsonl", mime="application/jsonl",
+                       icon=":material/download:", key=widget_key(page, "template"),
+                       on_click="ignore", help="Four examples in the format above: replace them "
+                                               "with yours.")
+    if source != UPLOAD:
+        return source, None
+    upload = st.file_uploader("Your JSONL file", type=["jsonl"], key=widget_key(page, "upload"),
+                              disabled=locked, help="The format is described just above.")
+    if upload is None:
+        st.caption("Choose a .jsonl file to train on your own examples.")
+        return source, None
+    try:
+        examples = parse_jsonl(upload.getvalue(), source=upload.name)
+    except DataError as exc:
+        # Each line of the message names a line and field of the file; keep them apart.
+        st.error("  \n".join(plain(line, limit=300) for line in str(exc).splitlines()),
+                 icon=":material/error:")
+        return source, None
+    st.caption(f"{len(examples)} examples read from {plain(upload.name)}.")
+    return source, examples

@@ -5,12 +5,16 @@ model is frozen; only the new adapters train (and, optionally, the block LayerNo
 Paper: Houlsby et al., "Parameter-Efficient Transfer Learning for NLP", ICML 2019 (arXiv 1902.00751).
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from torch import nn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, setting, validate
 from adaptlab.methods.bottleneck import ACTIVATIONS, AdapterConfig, adapter_formula, insert_adapters
+
+if TYPE_CHECKING:  # torch (and peft) load when a model is adapted, not when methods are listed
+    from torch import nn
 
 
 @dataclass(frozen=True)

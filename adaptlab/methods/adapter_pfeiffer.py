@@ -5,9 +5,10 @@ add (AdapterHub SeqBnConfig: output_adapter only, ReLU). The base model is froze
 Paper: Pfeiffer et al., "AdapterFusion", EACL 2021 (arXiv 2005.00247).
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from torch import nn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, setting, validate
 from adaptlab.methods.bottleneck import ACTIVATIONS, AdapterConfig, adapter_formula, insert_adapters
@@ -37,3 +38,6 @@ SPEC = MethodSpec(
     paper="Pfeiffer et al. (2021), AdapterFusion, arXiv 2005.00247",
     training=TrainingDefaults(lr=1e-2, steps=200),
 )
+
+if TYPE_CHECKING:  # torch (and peft) load when a model is adapted, not when methods are listed
+    from torch import nn

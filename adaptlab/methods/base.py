@@ -10,11 +10,12 @@ import copy
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any
-
-from torch import nn
+from typing import TYPE_CHECKING, Any
 
 from adaptlab.errors import UserInputError, cut, shown
+
+if TYPE_CHECKING:  # listing methods must not import torch (the Methods page loads without it)
+    from torch import nn
 
 
 def setting(default: Any, help: str, *, min: float | None = None, max: float | None = None,

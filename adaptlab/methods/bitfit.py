@@ -5,11 +5,15 @@ LayerNorm betas (11dL + d). Nothing is added. Paper: Ben Zaken, Ravfogel & Goldb
 ACL 2022 (arXiv 2106.10199).
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from torch import nn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, freeze_all
+
+if TYPE_CHECKING:  # torch (and peft) load when a model is adapted, not when methods are listed
+    from torch import nn
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The bottleneck adapter module shared by the Houlsby and Pfeiffer placements (peft has none).
+"""The bottleneck adapter shared by the Houlsby and Pfeiffer placements (peft has none): settings,
+formula and insertion; its torch modules are in adapter_layers.py.
 
 An adapter maps h -> h + up(act(down(h))): down-projection d -> b, a nonlinearity, up-projection
 b -> d, and an internal skip. `up` starts at zero, so right after insertion the adapter is the
@@ -9,46 +10,15 @@ use a near-identity init; exact zero makes "output unchanged" testable bit for b
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import torch
-from torch import nn
+from typing import TYPE_CHECKING
 
 from adaptlab.errors import UserInputError
 from adaptlab.methods.base import Formula, freeze_all, setting, validate
 
-ACTIVATIONS = {"relu": nn.ReLU, "gelu": nn.GELU, "swish": nn.SiLU}
+if TYPE_CHECKING:  # torch loads only when a model is adapted (adapter_layers)
+    from torch import nn
 
-
-class BottleneckAdapter(nn.Module):
-    def __init__(self, d: int, bottleneck: int, non_linearity: str, device=None):
-        super().__init__()
-        self.adapter_down = nn.Linear(d, bottleneck, device=device)  # W_down: (b, d)
-        self.adapter_act = ACTIVATIONS[non_linearity]()
-        self.adapter_up = nn.Linear(bottleneck, d, device=device)  # W_up: (d, b)
-        if device is None or torch.device(device).type != "meta":
-            nn.init.normal_(self.adapter_down.weight, std=1e-2)
-            nn.init.zeros_(self.adapter_down.bias)
-            nn.init.zeros_(self.adapter_up.weight)  # the adapter starts as the identity
-            nn.init.zeros_(self.adapter_up.bias)
-
-    def forward(self, hidden: torch.Tensor) -> torch.Tensor:  # (B, T, d) -> (B, T, d)
-        return hidden + self.adapter_up(self.adapter_act(self.adapter_down(hidden)))
-
-
-class AdaptedProjection(nn.Module):
-    """An existing projection followed by an adapter, before the block's residual add.
-
-    The original layer is kept as `base_layer` (peft's naming), so its weights stay where a
-    learner expects them: `h.0.mlp.c_proj.base_layer.weight` is GPT-2's `h.0.mlp.c_proj.weight`.
-    """
-
-    def __init__(self, base_layer: nn.Module, adapter: BottleneckAdapter):
-        super().__init__()
-        self.base_layer = base_layer
-        self.adapter = adapter
-
-    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
-        return self.adapter(self.base_layer(hidden))
+ACTIVATIONS = ("relu", "gelu", "swish")  # names; the torch modules: adapter_layers.py
 
 
 @dataclass(frozen=True)
@@ -66,6 +36,8 @@ class AdapterConfig:
 
 def insert_adapters(model: nn.Module, config: AdapterConfig, sites: tuple[str, ...]) -> nn.Module:
     """Freeze the model and wrap the projections named in `sites` ("attn", "mlp") with adapters."""
+    from adaptlab.methods.adapter_layers import AdaptedProjection, BottleneckAdapter
+
     d = model.config.n_embd
     if config.bottleneck > d:
         raise UserInputError(

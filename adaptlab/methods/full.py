@@ -4,11 +4,15 @@ The baseline every other method is measured against (Xiao & Zhu Eq. 4.1; the LoR
 `lm_head` is tied to `wte`, so the output layer and the input embedding are one tensor, counted once.
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from torch import nn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults
+
+if TYPE_CHECKING:  # torch (and peft) load when a model is adapted, not when methods are listed
+    from torch import nn
 
 
 @dataclass(frozen=True)

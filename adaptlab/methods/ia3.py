@@ -6,12 +6,15 @@ activation only (6dL). Vectors start at one, so the model is unchanged until tra
 Paper: Liu et al., NeurIPS 2022 (arXiv 2205.05638).
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from peft import IA3Config, get_peft_model
-from torch import nn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, setting, validate
+
+if TYPE_CHECKING:  # torch (and peft) load when a model is adapted, not when methods are listed
+    from torch import nn
 
 # Size of the scaling vector per target, in multiples of d: outputs, except mlp.c_proj, a
 # "feed-forward" target whose *input* (the 4d activation) is scaled.
@@ -30,6 +33,8 @@ class IA3Settings:
 
 
 def apply(model: nn.Module, config: IA3Settings) -> nn.Module:
+    from peft import IA3Config, get_peft_model
+
     targets = list(config.target_modules)
     peft_config = IA3Config(
         task_type="CAUSAL_LM", target_modules=targets, fan_in_fan_out=True,

@@ -5,11 +5,15 @@ requires_grad rather than peft's LNTuningConfig, which trains a copy of each Lay
 Paper credited by PEFT: arXiv 2312.11420.
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from torch import nn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, freeze_all
+
+if TYPE_CHECKING:  # torch (and peft) load when a model is adapted, not when methods are listed
+    from torch import nn
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,8 @@ class LayerNormConfig:
 
 
 def apply(model: nn.Module, config: LayerNormConfig) -> nn.Module:
+    from torch import nn
+
     freeze_all(model)
     for module in model.modules():
         if isinstance(module, nn.LayerNorm):

@@ -6,12 +6,15 @@ gradient at step one. GPT-2's projections are `Conv1D`, which store weights as (
 hence `fan_in_fan_out=True`. Paper: Hu et al., ICLR 2022 (arXiv 2106.09685).
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from peft import LoraConfig, get_peft_model
-from torch import nn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, setting, validate
+
+if TYPE_CHECKING:  # torch (and peft) load when a model is adapted, not when methods are listed
+    from torch import nn
 
 # (fan_in, fan_out) of each GPT-2 projection, in multiples of d.
 PROJECTIONS = {"c_attn": (1, 3), "attn.c_proj": (1, 1), "c_fc": (1, 4), "mlp.c_proj": (4, 1)}
@@ -31,6 +34,8 @@ class LoraSettings:
 
 
 def apply(model: nn.Module, config: LoraSettings) -> nn.Module:
+    from peft import LoraConfig, get_peft_model
+
     peft_config = LoraConfig(
         task_type="CAUSAL_LM", r=config.r, lora_alpha=config.lora_alpha,
         lora_dropout=config.lora_dropout, target_modules=list(config.target_modules),

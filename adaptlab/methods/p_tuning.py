@@ -5,12 +5,15 @@ Like prompt tuning the prompt enters at the input only, but the embeddings come 
 its input table train; the model is frozen. Paper: Liu et al., "GPT Understands, Too" (arXiv 2103.10385).
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from peft import PromptEncoderConfig, get_peft_model
-from torch import nn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, setting, validate
+
+if TYPE_CHECKING:  # torch (and peft) load when a model is adapted, not when methods are listed
+    from torch import nn
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,8 @@ def hidden_size(config: PTuningSettings, model_config) -> int:
 
 
 def apply(model: nn.Module, config: PTuningSettings) -> nn.Module:
+    from peft import PromptEncoderConfig, get_peft_model
+
     peft_config = PromptEncoderConfig(
         task_type="CAUSAL_LM", num_virtual_tokens=config.num_virtual_tokens,
         encoder_hidden_size=hidden_size(config, model.config), encoder_reparameterization_type="MLP",

@@ -7,12 +7,15 @@ for stability; only the table is kept for inference.
 Paper: Li & Liang, ACL-IJCNLP 2021 (arXiv 2101.00190).
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from peft import PrefixTuningConfig, get_peft_model
-from torch import nn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, setting, validate
+
+if TYPE_CHECKING:  # torch (and peft) load when a model is adapted, not when methods are listed
+    from torch import nn
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class PrefixSettings:
 
 
 def apply(model: nn.Module, config: PrefixSettings) -> nn.Module:
+    from peft import PrefixTuningConfig, get_peft_model
+
     peft_config = PrefixTuningConfig(
         task_type="CAUSAL_LM", num_virtual_tokens=config.num_virtual_tokens,
         prefix_projection=config.prefix_projection, encoder_hidden_size=config.encoder_hidden_size,

@@ -8,12 +8,15 @@ of the bundled model's embeddings). The gap to full fine-tuning closes only near
 Paper: Lester, Al-Rfou & Constant, EMNLP 2021 (arXiv 2104.08691).
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from peft import PromptTuningConfig, PromptTuningInit, get_peft_model
-from torch import nn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from adaptlab.methods.base import Formula, MethodSpec, TrainingDefaults, setting, validate
+
+if TYPE_CHECKING:  # torch (and peft) load when a model is adapted, not when methods are listed
+    from torch import nn
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class PromptSettings:
 
 
 def apply(model: nn.Module, config: PromptSettings) -> nn.Module:
+    from peft import PromptTuningConfig, PromptTuningInit, get_peft_model
+
     init = {"sample_vocab": PromptTuningInit.SAMPLE_VOCAB, "random": PromptTuningInit.RANDOM}
     peft_config = PromptTuningConfig(task_type="CAUSAL_LM", num_virtual_tokens=config.num_virtual_tokens,
                                      prompt_tuning_init=init[config.prompt_tuning_init])

@@ -5,9 +5,10 @@ ln_f stays frozen unless asked for, and the tied lm_head/wte always stays frozen
 head would silently train the input embedding too. References: Li & Liang (2021) "FT-TOP2".
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from torch import nn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from adaptlab.methods.base import (
     Formula,
@@ -18,6 +19,9 @@ from adaptlab.methods.base import (
     setting,
     validate,
 )
+
+if TYPE_CHECKING:  # torch (and peft) load when a model is adapted, not when methods are listed
+    from torch import nn
 
 
 @dataclass(frozen=True)

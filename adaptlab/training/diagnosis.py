@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -62,11 +62,21 @@ class Recipe:
     def rate(self) -> float:
         return self.lr if self.lr is not None else default_lr(self.method)
 
-    def describe(self) -> str:
-        data = (f"{self.train_examples} training examples" if self.train_examples
-                else "all training examples")
-        # The bug is left out on purpose: naming it would give the diagnosis away.
-        return f"{get_method(self.method).title}, lr={self.rate:g}, {self.steps} steps, {data}"
+    def pieces(self) -> dict[str, str]:
+        """The learner-visible settings by Recipe field, e.g. {"lr": "lr=1e-07"}."""
+        data = str(self.train_examples) if self.train_examples else "all"
+        out = {"lr": f"lr={self.rate:g}", "steps": f"steps={self.steps}",
+               "train_examples": f"training examples={data}",
+               "batch_size": f"batch_size={self.batch_size}",
+               "max_length": f"max_length={self.max_length}", "seed": f"seed={self.seed}"}
+        return out | ({"bug": f"bug: {self.bug}"} if self.bug else {})
+
+    def describe(self, hidden: Collection[str] = ()) -> str:
+        """The settings, each field in `hidden` shown as "?" (a bug is left out while hidden):
+        the cause of a broken run stays out of sight until the learner has named it."""
+        shown = [piece if name not in hidden else f"{piece.split('=')[0]}=?"
+                 for name, piece in self.pieces().items() if not (name == "bug" and name in hidden)]
+        return f"{get_method(self.method).title} on {self.task}: {', '.join(shown)}"
 
     def trainable(self) -> int:
         """Trainable parameters of this recipe's method on the bundled model (its formula)."""
@@ -186,6 +196,7 @@ class Scenario:
     change: str  # what the fix changes, in one sentence
     shows_symptom: Callable[[Outcome], bool] = field(repr=False)
     fix_works: Check = field(repr=False)  # (broken, fixed) -> the fix really worked
+    cause: tuple[str, ...] = ()  # Recipe fields hidden until the learner has named the cause
 
     def run_broken(self, base: nn.Module, tokenizer: Any) -> Outcome:
         return run(self.broken, base, tokenizer)
@@ -237,6 +248,9 @@ class Runs:
     fixed: Recipe
     shows_symptom: Callable[[Outcome], bool]
     fix_works: Check
+    # The broken recipe's fields that are the cause (the fix changes them): kept from the learner
+    # until they have named it. Empty where the cause is no setting (a method's limits).
+    cause: tuple[str, ...] = ()
 
 
 HEALTHY_LORA = Recipe()  # LoRA at its default rate, schedule and warm-up
@@ -246,19 +260,19 @@ FACTS = {"task": "facts", "batch_size": 4, "max_length": 32}
 RUNS: dict[str, Runs] = {
     "lr-too-low": Runs(
         replace(HEALTHY_LORA, lr=1e-7), HEALTHY_LORA,
-        flat, lambda b, f: learned(f) and (f.eval_after or 0) < (b.eval_after or 0) - 2),
+        flat, lambda b, f: learned(f) and (f.eval_after or 0) < (b.eval_after or 0) - 2, ("lr",)),
     "all-frozen": Runs(
         replace(HEALTHY_LORA, bug=FREEZE_ALL), HEALTHY_LORA,
         lambda b: b.trainable_params == 0 and not b.steps and bool(b.stopped_reason),
-        lambda b, f: f.trainable_params > 0 and learned(f)),
+        lambda b, f: f.trainable_params > 0 and learned(f), ("bug",)),
     "labels-masked": Runs(
         replace(HEALTHY_LORA, bug=MASK_ALL), HEALTHY_LORA,
         lambda b: len(b.steps) == 1 and b.steps[0].target_tokens == 0 and b.losses == [None],
-        lambda b, f: learned(f)),
+        lambda b, f: learned(f), ("bug",)),
     "lr-too-high": Runs(
         Recipe("full", lr=1.0), Recipe("full"),
         lambda b: b.stopped_reason is not None and len(b.steps) < b.recipe.steps,
-        lambda b, f: learned(f)),
+        lambda b, f: learned(f), ("lr",)),
     "prompt-tiny": Runs(  # new knowledge: a soft prompt steers skills but stores no facts
         Recipe("prompt", task="facts"), Recipe("full", task="facts"),
         lambda b: b.stopped_reason is None and (b.eval_after or 0) > 0.5 * (b.eval_before or 0),
@@ -266,7 +280,7 @@ RUNS: dict[str, Runs] = {
         lambda b, f: learned(f) and (f.eval_after or math.inf) < (b.eval_after or 0.0) - 1.0),
     "overfitting": Runs(
         Recipe("full", train_examples=4, **FACTS), Recipe("full", **FACTS),
-        _overfits, _generalises),
+        _overfits, _generalises, ("train_examples",)),
 }
 
 
@@ -286,7 +300,7 @@ def _join(text: ScenarioText, code: Runs) -> Scenario:
 
     options = tuple(replace(o, text=fill(o.text), feedback=fill(o.feedback)) for o in text.options)
     return Scenario(text.id, fill(text.title), fill(text.symptom), code.broken, code.fixed, options,
-                    fill(text.change), code.shows_symptom, code.fix_works)
+                    fill(text.change), code.shows_symptom, code.fix_works, code.cause)
 
 
 SCENARIOS: tuple[Scenario, ...] = tuple(_join(t, RUNS[t.id]) for t in load_texts(RUNS))

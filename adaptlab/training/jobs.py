@@ -4,7 +4,13 @@ A page starts a job and polls it; the job's steps stream in from a worker proces
 (adaptlab.training.workers), so neither training nor its Python ever holds the server's GIL.
 Work is bounded: one unfinished run per learner (a new one cancels the old), a class-wide queue
 with a cap (`QueueFull` says when to try again), runs whose page stopped polling are cancelled
-(`reap`), and the instructor can stop everything (`cancel_all`). A finished run keeps its history,
+(`reap`), and the instructor can stop everything (`cancel_all`).
+
+Short runs first: a large run (over LARGE_RUN_TOKEN_STEPS) waits behind every short one, only
+a few may wait at once, and while short runs wait, a worker busy with a large run takes one in
+between two of its steps (the large run pauses, keeping its state). So one learner, or one
+script with 40 tabs, asking for the largest runs the settings allow slows the class's ordinary
+runs only a little (benchmarks/classroom.py --hostile). A finished run keeps its history,
 scores and trained tensors, not a model: `trained_model()` rebuilds the model when a learner
 downloads it.
 """
@@ -29,6 +35,10 @@ from adaptlab.training.workers import WorkerPool
 
 DIED = "the training worker stopped unexpectedly (out of memory?): press Train to run again"
 TYPICAL_RUN_SECONDS = 12.0  # until this process has timed a run of its own
+# steps x batch x tokens: four default runs (200 x 8 x 64); the largest run the settings allow is
+# 500 x 64 x 1024, 800 times a default one.
+LARGE_RUN_TOKEN_STEPS = 4 * 200 * 8 * 64
+PAUSED = "paused between two steps: a shorter run of the class goes first"
 
 
 def default_slots() -> int:
@@ -40,10 +50,21 @@ def default_slots() -> int:
 class QueueFull(UserInputError):
     """The class queue is at its cap; `retry_seconds` estimates when a place frees up."""
 
-    def __init__(self, waiting: int, retry_seconds: int) -> None:
-        super().__init__(f"The class queue is full ({waiting} runs waiting): try again in about "
-                         f"{retry_seconds} s.")
+    def __init__(self, waiting: int, retry_seconds: int, large: bool = False) -> None:
+        if large:
+            message = (f"The class queue for large runs is full ({waiting} waiting): try again "
+                       f"in about {retry_seconds} s, or make the run smaller (steps x batch size x "
+                       f"max length at most {LARGE_RUN_TOKEN_STEPS:,} runs as a short run).")
+        else:
+            message = (f"The class queue is full ({waiting} runs waiting): try again in about "
+                       f"{retry_seconds} s.")
+        super().__init__(message)
         self.retry_seconds = retry_seconds
+
+
+def is_large(item: Any) -> bool:
+    """A run that waits behind the short ones (a diagnosis run is short)."""
+    return isinstance(item, TrainingJob) and item.plan.token_steps > LARGE_RUN_TOKEN_STEPS
 
 
 class TrainingJob:
@@ -111,23 +132,25 @@ class JobRegistry:
     """Every job of the process, the queue and the worker pool; hold one in `st.cache_resource`."""
 
     def __init__(self, slots: int | None = None, keep_models: int = 2, max_jobs: int = 500,
-                 max_waiting: int = 60, idle_seconds: float | None = None,
-                 release_seconds: float = 1800.0) -> None:
+                 max_waiting: int = 60, max_waiting_large: int | None = None,
+                 idle_seconds: float | None = None, release_seconds: float = 1800.0,
+                 preload: tuple[str, ...] = ()) -> None:
         self.slots, self.keep_models, self.max_jobs = slots or default_slots(), keep_models, max_jobs
         self.max_waiting, self.idle_seconds = max_waiting, idle_seconds
+        self.max_waiting_large = max_waiting_large or self.slots
         # A finished run nobody has looked at for this long (its session has most likely ended:
         # Streamlit has no end-of-session hook) keeps its history and scores but not its weights.
         self.release_seconds = release_seconds
         self._jobs: dict[str, TrainingJob] = {}
         self._tasks: dict[str, Any] = {}  # task id -> TrainingJob or _Call, while unfinished
         self._pending: deque[str] = deque()
-        self._running: dict[int, str] = {}  # worker index -> task id
+        self._running: dict[int, list[str]] = {}  # worker index -> its tasks, the active last
         self._ready: set[int] = set()
         self._bases: dict[str, tuple[nn.Module, Any]] = {}
         self._lock = threading.RLock()
         self._durations: deque[float] = deque(maxlen=20)
         self._closed = threading.Event()
-        self.pool = WorkerPool(self.slots, self._on_message)
+        self.pool = WorkerPool(self.slots, self._on_message, preload)
         if idle_seconds:
             threading.Thread(target=self._reaper, name="train-reaper", daemon=True).start()
 
@@ -177,6 +200,9 @@ class JobRegistry:
             if len(self._pending) >= self.max_waiting:
                 raise QueueFull(len(self._pending), self.retry_seconds())
             job = TrainingJob(plan, owner)
+            large = sum(is_large(self._tasks[t]) for t in self._pending)
+            if is_large(job) and large >= self.max_waiting_large:
+                raise QueueFull(large, self.retry_seconds(), large=True)
             job._cancel_hook = self._cancel_locked
             self._jobs[job.id] = job
             self._queue(job.id, job)
@@ -245,7 +271,8 @@ class JobRegistry:
         return [j for j in list(self._jobs.values()) if owner is None or j.owner == owner]
 
     def stats(self) -> dict[str, int]:
-        return {"slots": self.slots, "busy": len(self._running), "waiting": len(self._pending),
+        return {"slots": self.slots, "busy": sum(map(bool, self._running.values())),
+                "waiting": len(self._pending),
                 "unfinished_jobs": sum(not j.done for j in list(self._jobs.values())),
                 "jobs": len(self._jobs)}
 
@@ -256,18 +283,51 @@ class JobRegistry:
         self._pending.append(task_id)
         self._dispatch()
 
+    def _take(self, short_only: bool) -> str | None:
+        """The next task to run: the oldest short one, else (unless short_only) the oldest."""
+        for task_id in self._pending:
+            if not is_large(self._tasks[task_id]):
+                break
+        else:
+            if short_only or not self._pending:
+                return None
+            task_id = self._pending[0]
+        self._pending.remove(task_id)
+        return task_id
+
     def _dispatch(self) -> None:
-        free = sorted(self._ready - set(self._running))
-        while free and self._pending:
-            task_id, index = self._pending.popleft(), free.pop(0)
-            item = self._tasks[task_id]
-            self._running[index] = task_id
-            if isinstance(item, _Call):
-                self.pool.send(index, ("diagnose", task_id, item.recipe))
-                continue
-            item.worker, item.started = index, time.monotonic()
-            item.status, item.message = "running", "preparing"
-            self.pool.send(index, ("run", task_id, item.plan))
+        """Idle workers take the next task; then a worker whose only task is a large run takes a
+        short one in between its steps (workers.py runs it nested), while short ones wait."""
+        for nested in (False, True):
+            for index in sorted(self._ready):
+                stack = self._running.setdefault(index, [])
+                if not self._has_room(stack, nested):
+                    continue
+                task_id = self._take(short_only=nested)
+                if task_id is None:
+                    break
+                if nested:
+                    self._tasks[stack[0]].message = PAUSED
+                stack.append(task_id)
+                self._send(index, task_id)
+        for stack in self._running.values():  # a paused run whose short guest is done goes on
+            outer = self._tasks.get(stack[0]) if len(stack) == 1 else None
+            if isinstance(outer, TrainingJob) and outer.message == PAUSED:
+                outer.message = "training"
+
+    def _has_room(self, stack: list[str], nested: bool) -> bool:
+        if not nested:
+            return not stack
+        return len(stack) == 1 and is_large(self._tasks.get(stack[0]))
+
+    def _send(self, index: int, task_id: str) -> None:
+        item = self._tasks[task_id]
+        if isinstance(item, _Call):
+            self.pool.send(index, ("diagnose", task_id, item.recipe))
+            return
+        item.worker, item.started = index, time.monotonic()
+        item.status, item.message = "running", "preparing"
+        self.pool.send(index, ("run", task_id, item.plan))
 
     def _cancel_locked(self, job: TrainingJob) -> None:
         with self._lock:
@@ -291,10 +351,12 @@ class JobRegistry:
             if kind == "ready":
                 self._ready.add(index)
             elif kind == "died":
-                self._finish_task(self._running.get(index), None, DIED)
-                self._running.pop(index, None)
+                for lost in self._running.pop(index, []):
+                    self._finish_task(lost, None, DIED)
             elif kind in ("done", "failed"):
-                self._running.pop(index, None)
+                stack = self._running.get(index, [])
+                if task_id in stack:
+                    stack.remove(task_id)
                 self._finish_task(task_id, payload if kind == "done" else None,
                                   payload if kind == "failed" else None)
             else:

@@ -35,6 +35,12 @@ class RunPlan:
     validation: tuple[Example, ...]
     data_source: str
 
+    @property
+    def token_steps(self) -> int:
+        """What the run computes, roughly: steps x batch size x tokens per example. The class
+        queue runs short runs first by it (adaptlab.training.jobs)."""
+        return self.config.steps * self.config.batch_size * self.config.max_length
+
 
 def plan_run(model: str, method: str, settings: Mapping[str, Any] | None = None, *,
              context: int, task: str | None = None, examples: Sequence[Example] | None = None,

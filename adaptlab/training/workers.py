@@ -2,7 +2,9 @@
 
 `WorkerPool` spawns `slots` processes (one torch thread each). A worker loads each base model it
 is asked for once, then takes one task at a time from its pipe: a run plan (`execute`, streaming
-every step and status back) or a diagnosis recipe. Between steps it reads its pipe for a cancel.
+every step and status back) or a diagnosis recipe. Between steps it reads its pipe for a cancel,
+or for a short run to do at once (a nested task: the registry sends one while short runs wait
+behind a large one; the large run resumes after it).
 A finished run comes back compact (`compact()`): the history, the scores and the trained
 tensors; never a model copy. The pool's reader threads hand every message to `on_message`; a
 worker that dies is replaced, and its task is reported as failed.
@@ -13,13 +15,17 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
+import sys
 import threading
+import types
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 Message = tuple  # (kind, task id, payload): step, status, done, failed, ready
 _SPAWN = mp.get_context("spawn")  # fork would copy the server's threads and locks
+WORKER_NICENESS = 10
+_MAIN_LOCK = threading.Lock()
 
 
 def compact(result: Any) -> Any:
@@ -92,14 +98,23 @@ class _Worker:
         return run(recipe, *self.base("mini"))
 
 
-def _serve(conn: Any) -> None:
-    """A worker process's main loop (the spawn target)."""
+def _serve(conn: Any, preload: tuple[str, ...] = ()) -> None:
+    """A worker process's main loop (the spawn target). It loads the engine and the `preload`
+    models before its first task, so the first runs of a class do not wait seconds for imports."""
     import torch
 
     torch.set_num_threads(1)  # one core per run: several runs with several threads each thrash
+    with contextlib.suppress(OSError, AttributeError):  # (no os.nice on Windows)
+        # Pages and health checks first: the server process answers at once and training takes
+        # the CPU it leaves (issue 13: health-check spikes while a class trains).
+        os.nice(WORKER_NICENESS)
     worker = _Worker(conn)
     try:
         conn.send(("ready", "", os.getpid()))
+        for name in preload:  # a task sent meanwhile waits in the pipe
+            with contextlib.suppress(Exception):  # a broken model folder: the run reports it
+                worker.base(name)
+        import adaptlab.training.run  # noqa: F401  (the engine: seconds of imports)
         while True:
             message = conn.recv()
             if message[0] == "stop":
@@ -109,11 +124,27 @@ def _serve(conn: Any) -> None:
         return
 
 
+@contextlib.contextmanager
+def _without_main():
+    """Start a process without the parent's __main__: spawn re-runs it in the child, and under
+    Streamlit it is the page script being run (app.py), which each worker then drew in bare mode
+    (warm-up threads, database reads, seconds of imports) before its first task."""
+    with _MAIN_LOCK:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")  # no __file__, no __spec__
+        try:
+            yield
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
+
+
 class WorkerPool:
     """`slots` worker processes; `submit` gives a task to a free one (the caller tracks which)."""
 
-    def __init__(self, slots: int, on_message: Callable[[int, Message], None]) -> None:
-        self.slots, self._on_message = slots, on_message
+    def __init__(self, slots: int, on_message: Callable[[int, Message], None],
+                 preload: tuple[str, ...] = ()) -> None:
+        self.slots, self._on_message, self._preload = slots, on_message, preload
         self._conns: list[Any] = [None] * slots
         self._procs: list[Any] = [None] * slots
         self._bases: dict[str, Any] = {}
@@ -124,9 +155,10 @@ class WorkerPool:
 
     def _start(self, index: int) -> None:
         parent, child = _SPAWN.Pipe()
-        proc = _SPAWN.Process(target=_serve, args=(child,), name=f"adaptlab-train-{index}",
+        proc = _SPAWN.Process(target=_serve, args=(child, self._preload), name=f"adaptlab-train-{index}",
                               daemon=True)
-        proc.start()
+        with _without_main():
+            proc.start()
         child.close()
         self._conns[index], self._procs[index] = parent, proc
         for name, payload in self._bases.items():

@@ -1,10 +1,12 @@
-"""Diagnose under AppTest: run a broken scenario for real, diagnose it wrongly then rightly, apply
-the fix and see both runs overlaid. No traceback at any step."""
+"""Diagnose under AppTest: run a broken scenario for real; its cause stays hidden until named; a
+wrong try gets feedback and another go; the fix unlocks on a right answer, or after the last try
+with the explanation; then both runs are overlaid. No traceback at any step."""
 
 from __future__ import annotations
 
 import json
 
+from adaptlab.training.diagnosis_tries import MAX_TRIES
 from tests.app.conftest import texts
 
 PAGE = "pages/diagnose.py"
@@ -16,6 +18,21 @@ def traces(at) -> list[int]:
     return [len(json.loads(chart.proto.spec)["data"]) for chart in at.get("plotly_chart")]
 
 
+def on_screen(at) -> str:
+    """Everything the page shows as text: captions, markdown, alerts, metrics, status labels,
+    expanders and the charts' legends."""
+    parts = [texts(getattr(at, kind)) for kind in
+             ("caption", "markdown", "info", "success", "warning", "error")]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [s.proto.label for s in at.status] + [e.label for e in at.expander]
+    parts += [chart.proto.spec for chart in at.get("plotly_chart")]
+    return "\n".join(parts)
+
+
+def fix_offered(at) -> bool:
+    return any(b.key == "diagnose.fix" for b in at.button)
+
+
 def answer(at, scenario: str, choice: str):
     at.radio(key=f"diagnose.answer.{scenario}").set_value(choice)
     at.form_submit_button[0].click().run()
@@ -23,22 +40,34 @@ def answer(at, scenario: str, choice: str):
     return at
 
 
+def run_broken(at, scenario: str):
+    at.selectbox(key="diagnose.scenario").select(scenario).run()
+    at.button(key="diagnose.run").click().run(timeout=RUN_TIMEOUT)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def test_run_diagnose_and_fix_a_too_low_learning_rate(open_page):
     at = open_page(PAGE)
     assert not at.get("plotly_chart")  # nothing is trained until the learner asks
-    at.selectbox(key="diagnose.scenario").select("lr-too-low").run()
-    at.button(key="diagnose.run").click().run(timeout=RUN_TIMEOUT)
-    assert not at.exception, [e.value for e in at.exception]
+    assert "lr=?" in texts(at.caption) and "1e-07" not in on_screen(at)
+    run_broken(at, "lr-too-low")
     assert at.status[0].state == "complete"
     assert traces(at) == [1, 1]  # training and held-out curves of the broken run
-    assert "24,576" in [m.value for m in at.metric]
+    assert "24,576" in [m.value for m in at.metric]  # a symptom: shown
+    assert "1e-07" not in on_screen(at)  # the cause: not in a caption, metric, legend or status
+    assert not fix_offered(at)
 
     answer(at, "lr-too-low", "frozen")
     assert "Not quite" in texts(at.error) and "24,576" in texts(at.error)
-    assert not at.success
+    assert f"{MAX_TRIES - 1} try left" in texts(at.error)  # another go
+    assert "1e-07" not in on_screen(at) and not fix_offered(at) and not at.success
 
     answer(at, "lr-too-low", "lr")
-    assert texts(at.success).startswith("Right.") and not at.error
+    assert texts(at.success).startswith("Right.")
+    assert "lr=1e-07" in on_screen(at)  # now revealed: settings, metric and legend
+    assert "1e-07" in [m.value for m in at.metric]
+    assert not at.radio and not at.form_submit_button  # diagnosed: no more tries to submit
 
     at.button(key="diagnose.fix").click().run(timeout=RUN_TIMEOUT)
     assert not at.exception, [e.value for e in at.exception]
@@ -47,14 +76,28 @@ def test_run_diagnose_and_fix_a_too_low_learning_rate(open_page):
     assert "The fix worked" in texts(at.success)
 
 
+def test_after_the_last_wrong_try_the_cause_is_explained_and_the_fix_unlocks(open_page):
+    at = run_broken(open_page(PAGE), "lr-too-high")
+    shown = on_screen(at)
+    assert "lr=?" in shown and "lr=1," not in shown and "diverged" not in shown
+    assert "stopped early" in texts(at.warning)  # the symptom is there; the engine's words wait
+
+    answer(at, "lr-too-high", "zero-grad")
+    answer(at, "lr-too-high", "zero-grad")  # the same option again costs no try
+    assert "tried that cause already" in texts(at.warning) and not fix_offered(at)
+    answer(at, "lr-too-high", "clip")
+    assert texts(at.error).count("Not quite") == MAX_TRIES
+    assert "The cause:" in texts(at.info) and "far too high" in texts(at.info)
+    assert "Hidden until now:** lr=1." in texts(at.markdown)
+    assert not at.success and fix_offered(at)
+    assert not at.form_submit_button
+
+
 def test_the_fix_is_offered_only_after_a_diagnosis(open_page):
-    at = open_page(PAGE)
-    at.selectbox(key="diagnose.scenario").select("all-frozen").run()
-    at.button(key="diagnose.run").click().run(timeout=RUN_TIMEOUT)
-    assert not at.exception
+    at = run_broken(open_page(PAGE), "all-frozen")
     assert "Nothing to draw" in texts(at.info)  # refused before step 1: no curve, no fake one
     assert "0" in [m.value for m in at.metric]
     at.form_submit_button[0].click().run()  # submitting with nothing picked
     assert not at.exception
     assert "Pick one" in texts(at.warning)
-    assert not [b for b in at.button if b.key == "diagnose.fix"]
+    assert not fix_offered(at)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from adaptlab.presets import lesson_presets
 from adaptlab.store import Store
 from tests.app.conftest import open_instructor, texts, unlock
 
@@ -112,7 +113,7 @@ def test_demo_preset_builds_a_link(db_url, passcode):
     at.checkbox(key="instructor.preset_lock").check()
     next(b for b in at.button if b.label == "Build the link").click().run(timeout=60)
     assert not at.exception and not at.error
-    assert at.code[0].value == "/train?method=lora&r=4&task=sentiment&steps=30&seed=0&lock=1"
+    assert at.code[-1].value == "/train?method=lora&r=4&task=sentiment&steps=30&seed=0&lock=1"
 
 
 def test_demo_preset_rejects_a_bad_setting(db_url, passcode):
@@ -123,7 +124,7 @@ def test_demo_preset_rejects_a_bad_setting(db_url, passcode):
     next(b for b in at.button if b.label == "Build the link").click().run(timeout=60)
     assert not at.exception
     assert "not valid" in texts(at.error)
-    assert not at.code
+    assert len(at.code) == len(lesson_presets())  # the ready-made links only: no link built
 
 
 def test_bank_exports_are_offered(db_url, passcode):
@@ -178,3 +179,33 @@ def test_lesson_path_gains_per_topic_and_per_question(db_url, passcode):
     assert (questions["learners_before"] == 1).all() and (questions["learners_after"] == 1).all()
     labels = [d.proto.label for d in at.get("download_button")]
     assert labels == ["Download gains per question (CSV)"]
+
+
+def test_the_builder_shows_learners_names_and_the_lessons_are_ready_made_links(db_url, passcode):
+    at = unlock(open_instructor(), passcode)
+    at.radio(key="instructor.section").set_value("presets").run(timeout=120)
+    assert not at.exception
+    method = at.selectbox(key="instructor.preset_method")
+    assert "LoRA (low-rank adaptation)" in method.options and "Full fine-tuning" in method.options
+    assert not {"lora", "full", "top-k"} & set(method.options)  # ids stay inside the link
+    assert "Train" in at.selectbox(key="instructor.preset_page").options
+    assert "Sentiment of a review" in at.selectbox(key="instructor.preset_task").options
+    shown = texts(at.markdown) + texts(at.caption)
+    codes = [c.value for c in at.code]
+    for preset in lesson_presets():
+        assert preset.title in shown and preset.description[:60] in shown, preset.id
+        assert "\n".join(link.url() for link in preset.links) in codes, preset.id
+    buttons = [b.proto.label for b in at.get("link_button")]
+    assert buttons.count("Full fine-tuning") == 2  # LoRA-vs-full and the prompt-tuning lesson
+
+
+def test_a_built_train_link_can_set_the_learning_rate(db_url, passcode):
+    at = unlock(open_instructor(), passcode)
+    at.radio(key="instructor.section").set_value("presets").run(timeout=120)
+    at.selectbox(key="instructor.preset_page").select("train")
+    at.selectbox(key="instructor.preset_method").select("full")
+    at.number_input(key="instructor.preset_lr").set_value(1.0)
+    at.checkbox(key="instructor.preset_lock").check()
+    next(b for b in at.button if b.label == "Build the link").click().run(timeout=60)
+    assert not at.exception and not at.error
+    assert at.code[-1].value == "/train?method=full&lr=1&lock=1"

@@ -18,10 +18,20 @@ from ui.block_diagram import block_dot
 
 @pytest.fixture(scope="module")
 def methods_page():
-    """One render for the whole module: the page draws all eleven cards."""
+    """One render for the whole module, every card opened (a card draws only while open)."""
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/methods.py").run()
-    return at
+    for spec in REGISTRY.values():
+        at.session_state[f"methods.card.{spec.name}"] = True
+    return at.run()
+
+
+def test_cards_start_folded_and_compute_nothing():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/methods.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.expander) >= len(REGISTRY)
+    assert len(at.get("graphviz_chart")) == 1  # the legend only: no card is open
 
 
 def test_methods_page_renders_without_errors(methods_page):

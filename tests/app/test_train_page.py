@@ -92,13 +92,14 @@ def test_lock_shows_the_controls_disabled(open_page):
 
 def test_junk_query_params_warn_and_never_crash(open_page):
     at = open_page(PAGE, {"method": "<b>x</b>", "task": "../../etc/passwd", "steps": "9999",
-                          "seed": "abc", "lock": "maybe", "bogus": "1", "lr": "1e9"})
+                          "seed": "abc", "lock": "maybe", "bogus": "1", "lr": "1e20",
+                          "batch_size": "4"})
     assert not at.exception, [e.value for e in at.exception]
     (warning,) = at.warning  # one message for the whole link
-    for name in ("method", "task", "steps", "seed", "lock", "bogus"):
+    for name in ("method", "task", "steps", "seed", "lock", "bogus", "lr"):
         assert name in warning.value, name
-    # lr is a real setting on this page, just not one a link sets: say so, not "not a setting"
-    assert "a link cannot set 'lr' here" in warning.value
+    # batch_size is a real setting on this page, just not one a link sets: say so
+    assert "a link cannot set 'batch\\_size' here" in warning.value  # markdown-escaped
     assert not at.button(key="train.start").disabled
 
 

@@ -59,7 +59,7 @@ def test_train_ten_steps_see_the_chart_grow_then_compare(page, app_url, screensh
         f"{expected_lora_percent()} of total")
 
     open_in_sidebar(page, "Train")
-    expect(page.get_by_role("heading", name="Train: real steps on a small GPT-2")).to_be_visible()
+    expect(page.get_by_role("heading", name="Train a small GPT-2")).to_be_visible()
     choose(page, "Method", "LoRA (low-rank adaptation)")
     set_number(page, "Steps", STEPS)
     page.get_by_role("button", name="Train").click()

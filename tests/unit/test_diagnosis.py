@@ -121,3 +121,59 @@ def test_the_bundled_texts_match_the_runs():
     from adaptlab.training.scenario_texts import load_texts
 
     assert [t.id for t in load_texts(RUNS)] == [s.id for s in SCENARIOS] == list(RUNS)
+
+
+# ---------------------------------------------------------------- tries, and the hidden cause
+
+def test_a_right_answer_unlocks_the_cause_at_once():
+    from adaptlab.training.diagnosis_tries import Diagnosis
+
+    start = Diagnosis("lr-too-low")
+    assert start.hidden() == ("lr",) and not start.resolved and start.tries_left == 2
+    done = start.answer("lr")
+    assert done.solved and done.resolved and done.hidden() == ()
+    assert done.answer("frozen") is done  # nothing changes once diagnosed
+
+
+def test_wrong_tries_get_feedback_and_the_last_one_unlocks_with_the_explanation():
+    from adaptlab.training.diagnosis_tries import MAX_TRIES, Diagnosis
+
+    once = Diagnosis("lr-too-low").answer("frozen")
+    assert not once.attempts[-1].correct and "trainable" in once.attempts[-1].feedback
+    assert not once.resolved and once.hidden() == ("lr",) and once.tries_left == MAX_TRIES - 1
+    assert once.answer("frozen") is once  # the same wrong option twice costs no try
+    twice = once.answer("lora-zero")
+    assert "Misconception" in twice.attempts[-1].feedback
+    assert twice.resolved and not twice.solved and twice.hidden() == ()
+    assert twice.answer("lr") is twice  # out of tries: the page shows the answer instead
+    with pytest.raises(UserInputError, match="not an option"):
+        Diagnosis("lr-too-low").answer("nope")
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_the_cause_is_a_setting_the_fix_changes_and_is_hidden_in_the_settings(scenario):
+    for name in scenario.cause:
+        assert getattr(scenario.broken, name) != getattr(scenario.fixed, name), name
+    shown = scenario.broken.describe(scenario.cause)
+    for name in scenario.cause:
+        piece = scenario.broken.pieces()[name]
+        assert piece not in shown, (piece, shown)
+    assert scenario.broken.describe() == scenario.broken.describe(())
+
+
+# What must not be read before answering: the broken value of each scenario's cause, as the texts
+# would quote it. Option texts may name a cause (they are the choices), never its value.
+LEAKS = {"lr-too-low": [r"1e-0?7", r"0\.0000001"], "lr-too-high": [r"lr\s*=\s*1\b", r"rate of 1\b"],
+         "overfitting": [r"\b4\b", r"\bfour\b"]}
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_nothing_read_before_answering_quotes_the_cause(scenario):
+    import re
+
+    before = [scenario.title, scenario.symptom, *(o.text for o in scenario.options),
+              *(o.feedback for o in scenario.options if not o.correct)]
+    for pattern in LEAKS.get(scenario.id, []):
+        for text in before:
+            assert not re.search(pattern, text, re.IGNORECASE), (pattern, text)
+    assert not re.search(r"^\s*Right\b", scenario.answer.feedback)  # the page says "Right."

@@ -15,7 +15,7 @@ import pytest
 import torch
 
 from adaptlab.errors import UserInputError
-from adaptlab.training.jobs import DIED, JobRegistry, QueueFull
+from adaptlab.training.jobs import DIED, PAUSED, JobRegistry, QueueFull
 from adaptlab.training.run import run_training, trained_tensors
 from tests.unit.tiny_task import tiny_base, tiny_examples
 
@@ -165,6 +165,49 @@ def test_a_full_queue_says_when_to_try_again(tok) -> None:
         assert isinstance(QueueFull(1, 5), UserInputError)
         reg.cancel_all()
         assert busy.join(30)
+    finally:
+        reg.close()
+
+
+LARGE = {"steps": 500, "batch_size": 64}  # 500 x 64 x 32 token-steps: over LARGE_RUN_TOKEN_STEPS
+
+
+def test_a_short_run_steps_in_between_a_large_runs_steps(tok) -> None:
+    reg = make_registry(tok, slots=1)
+    try:
+        large = start(reg, owner="hog", settings=LARGE)
+        wait_for(lambda: len(large.steps) >= 2)
+        short = start(reg, owner="ann")
+        wait_for(lambda: short.status == "running", timeout=30)  # not behind the large run
+        assert large.message == PAUSED and not large.done
+        assert short.join(120) and short.status == "done" and not large.done
+        paused_at = len(large.steps)
+        wait_for(lambda: len(large.steps) > paused_at + 2)  # then the large run goes on
+        assert large.message == "training" and large.status == "running"
+        reg.cancel(large.id)
+        assert large.join(30) and large.status == "cancelled"
+        solo = run_training(tiny_base(), "lora", RUN, seed=0, examples=tiny_examples(),
+                            tokenizer=tok)
+        assert [s.loss for s in short.steps] == solo.losses  # nesting changed nothing
+    finally:
+        reg.close()
+
+
+def test_short_runs_wait_before_large_ones_and_large_ones_have_a_small_queue(tok) -> None:
+    reg = make_registry(tok, slots=1, max_waiting_large=1)
+    try:
+        first = start(reg, owner="a", settings=LONG)  # short: runs at once
+        wait_for(lambda: first.status == "running")
+        large = start(reg, owner="b", settings=LARGE)
+        with pytest.raises(QueueFull, match=r"queue for large runs is full .* make the run smaller"):
+            start(reg, owner="c", settings=LARGE)
+        short = start(reg, owner="d")  # a short run queues after the large one, runs before it
+        assert reg.stats()["waiting"] == 2
+        reg.cancel(first.id)
+        assert short.join(120) and short.status == "done"
+        assert large.started is None or large.started > short.started  # queued first, ran after
+        reg.cancel_all()
+        assert large.join(30)
     finally:
         reg.close()
 

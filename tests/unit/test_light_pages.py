@@ -1,0 +1,58 @@
+"""Pages that do not train or build a model must not import torch: its import alone takes
+seconds on the classroom machine, and the first visit of every page should take under 1.5 s
+(benchmarks/page_load.py measures that; this test guards the cause, not the time). The light
+pages are ui.warmup.LIGHT_PAGES, the ones app.py lets run while the engine loads in the
+background, so they must not import it themselves.
+
+Each check runs in a fresh interpreter, since this test process has long imported torch.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ui.navigation import PAGES
+from ui.warmup import LIGHT_PAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("torch", "transformers", "peft")
+
+# Run app.py, then the page, under AppTest (as on a server), then list the heavy modules loaded.
+SCRIPT = """
+import sys
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.testing.v1 import AppTest
+from tests.app.conftest import APP, ServerPagesManager
+app_test_module.PagesManager = ServerPagesManager
+at = AppTest.from_file("tests/app/" + APP, default_timeout=60).run()
+if {page!r}:
+    at.switch_page({page!r}).run()
+assert not at.exception, [e.value for e in at.exception]
+print("heavy:" + ",".join(m for m in {heavy!r} if m in sys.modules))
+"""
+
+
+def heavy_modules_after(page: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", SCRIPT.format(page=page, heavy=HEAVY)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "ADAPTLAB_WARM_UP": "0"})  # ui/warmup.py
+    assert out.returncode == 0, out.stderr[-2000:]
+    last = out.stdout.strip().splitlines()[-1]
+    return [m for m in last.removeprefix("heavy:").split(",") if m]
+
+
+def test_the_method_registry_loads_without_torch():
+    code = f"import sys, adaptlab.methods; print([m for m in {HEAVY!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.stdout.strip() == "[]", out.stderr[-2000:]
+
+
+@pytest.mark.parametrize("page", [p.file for p in PAGES if p.url_path in LIGHT_PAGES])
+def test_light_page_renders_without_importing_torch(page):
+    assert heavy_modules_after("" if page == "pages/home.py" else page) == []

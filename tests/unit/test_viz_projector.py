@@ -1,0 +1,38 @@
+"""Projector mode's charts (adaptlab.viz.for_projector) and colour-free cues in the memory bars."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from adaptlab.viz import PROJECTOR_FONT, for_projector, loss_chart, memory_bars
+
+
+def small_loss_chart():
+    train = pd.DataFrame({"step": [1, 2, 3], "loss": [3.0, 2.5, 2.0]})
+    evals = pd.DataFrame({"step": [0, 3], "loss": [3.1, 2.2]})
+    return loss_chart(train, evals, total_steps=3)
+
+
+def test_projector_copy_has_larger_type_taller_chart_and_bigger_markers():
+    fig = small_loss_chart()
+    big = for_projector(fig)
+    assert big.layout.font.size == PROJECTOR_FONT and big.layout.legend.font.size == PROJECTOR_FONT
+    assert big.layout.xaxis.tickfont.size == big.layout.yaxis.tickfont.size == PROJECTOR_FONT
+    assert big.layout.height == round(fig.layout.height * 1.25)
+    assert [t.marker.size for t in big.data] == [round(t.marker.size * 4 / 3) for t in fig.data]
+
+
+def test_projector_copy_leaves_the_original_alone():
+    fig = small_loss_chart()
+    before = fig.to_json()
+    for_projector(fig)
+    assert fig.to_json() == before
+
+
+def test_memory_parts_differ_by_pattern_not_only_colour():
+    from adaptlab.memory import MemoryBreakdown
+
+    breakdown = MemoryBreakdown(weights=4096, gradients=2048, optimizer=1024, activations=512,
+                                blocks_backpropagated=1, batch_size=8, seq_len=64)
+    patterns = [t.marker.pattern.shape for t in memory_bars({"lora": breakdown}).data]
+    assert len(set(patterns)) == len(patterns) == 4

@@ -1,0 +1,25 @@
+"""Charts on a page: st.plotly_chart with the app's settings and projector mode's larger type.
+
+Pages call `plotly_chart(fig, key=..., alt=...)` instead of st.plotly_chart, so a chart follows
+the sidebar's projector toggle (adaptlab.viz.for_projector) like the rest of the page does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from ui.state import learner
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+
+def plotly_chart(fig: go.Figure, *, key: str, alt: str, **kwargs: Any) -> None:
+    if learner().projector:
+        from adaptlab.viz import for_projector
+
+        fig = for_projector(fig)
+    kwargs.setdefault("config", {"displaylogo": False})
+    st.plotly_chart(fig, key=key, alt=alt, **kwargs)
