@@ -13,7 +13,15 @@ class UserInputError(ValueError):
 
 
 class ModelUnavailableError(UserInputError):
-    """A model that cannot be loaded here (no weights in the local cache, no network)."""
+    """A model that cannot be loaded here (no weights in the local cache, no network).
+
+    The message names the folder (the command line's user owns it); `for_learners` says the same
+    without the server's path, for the app's pages (the log keeps the whole message).
+    """
+
+    def __init__(self, message: str, folder: object = None) -> None:
+        super().__init__(message)
+        self.for_learners = message.replace(f" at {folder}", "") if folder else message
 
 
 def cut(text: str, limit: int = 40) -> str:

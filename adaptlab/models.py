@@ -96,7 +96,7 @@ def gpt2_config(name: str) -> GPT2Config:
         except _UNREADABLE as exc:
             raise ModelUnavailableError(
                 f"the mini model's config.json at {folder} cannot be read "
-                f"({exc.__class__.__name__}): {_restore_hint(folder)}") from exc
+                f"({exc.__class__.__name__}): {_restore_hint(folder)}", folder) from exc
     return GPT2Config(
         n_layer=spec.n_layer, n_embd=spec.n_embd, n_head=spec.n_head,
         vocab_size=spec.vocab_size, n_positions=spec.n_positions,
@@ -144,7 +144,7 @@ def _weights_dir(spec: ModelSpec) -> Path | str:
         if not (folder / "model.safetensors").is_file():
             raise ModelUnavailableError(
                 f"the mini model is missing or incomplete at {folder} (no model.safetensors): "
-                f"{_restore_hint(folder)}")
+                f"{_restore_hint(folder)}", folder)
         return folder
     return spec.hub_id
 
@@ -166,7 +166,7 @@ def load_model(name: str = "mini") -> GPT2LMHeadModel:
             raise _hub_error(spec) from exc
         raise ModelUnavailableError(
             f"the mini model at {source} cannot be read ({exc.__class__.__name__}): "
-            f"{_restore_hint(Path(source))}") from exc
+            f"{_restore_hint(Path(source))}", source) from exc
     return model.eval()
 
 
@@ -180,7 +180,7 @@ def load_tokenizer(name: str = "mini") -> PreTrainedTokenizerBase:
             raise _hub_error(spec) from exc
         raise ModelUnavailableError(
             f"the mini model's tokenizer at {source} cannot be read ({exc.__class__.__name__}): "
-            f"{_restore_hint(Path(source))}") from exc
+            f"{_restore_hint(Path(source))}", source) from exc
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     return tokenizer

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from adaptlab.errors import UserInputError
+from adaptlab.errors import ModelUnavailableError, UserInputError
 from ui.jobs import keep_alive
 from ui.state import NAME_LIMIT, learner, widget_key
 from ui.text import plain
@@ -100,6 +100,9 @@ def user_errors() -> Iterator[None]:
     """
     try:
         yield
+    except ModelUnavailableError as exc:  # the server's operator reads the folder in the log
+        log.error("model unavailable: %s", exc)
+        st.error(plain(exc, limit=400), icon=":material/error:")
     except UserInputError as exc:
         log.info("user input error: %s", exc)
         st.error(plain(exc, limit=400), icon=":material/error:")

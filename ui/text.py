@@ -13,7 +13,9 @@ _MARKDOWN_CHARS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
 
 
 def plain(text: object, limit: int = 80) -> str:
-    """`text` as markdown that displays literally, cut to `limit` characters."""
+    """`text` as markdown that displays literally, cut to `limit` characters. An error that
+    names a server folder (ModelUnavailableError) is shown without it."""
+    text = getattr(text, "for_learners", text)
     raw = " ".join(str(text).split())  # newlines would start new markdown blocks
     if len(raw) > limit:
         raw = raw[: limit - 1] + "…"

@@ -61,8 +61,11 @@ def test_a_corrupt_bundled_model_says_how_to_restore_it(tmp_path, monkeypatch):
     (folder / "config.json").write_text((models.ROOT / "assets/models/mini-gpt2/config.json").read_text())
     (folder / "model.safetensors").write_bytes(b"not a safetensors file")
     monkeypatch.setattr(models, "BUNDLED_DIR", folder)
-    with pytest.raises(ModelUnavailableError, match="cannot be read"):
+    with pytest.raises(ModelUnavailableError, match="cannot be read") as raised:
         models.load_model("mini")
+    assert str(folder) in str(raised.value)  # the command line's user owns the folder
+    assert str(folder) not in raised.value.for_learners  # a learner in the app sees no path
+    assert "cannot be read" in raised.value.for_learners
 
 
 def test_the_bundled_model_is_gpt2_and_matches_its_skeleton():
