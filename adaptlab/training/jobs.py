@@ -200,9 +200,10 @@ class JobRegistry:
             if len(self._pending) >= self.max_waiting:
                 raise QueueFull(len(self._pending), self.retry_seconds())
             job = TrainingJob(plan, owner)
-            large = sum(is_large(self._tasks[t]) for t in self._pending)
-            if is_large(job) and large >= self.max_waiting_large:
-                raise QueueFull(large, self.retry_seconds(), large=True)
+            if is_large(job):
+                large = sum(is_large(self._tasks[t]) for t in self._pending)
+                if large >= self.max_waiting_large:
+                    raise QueueFull(large, self.retry_seconds(), large=True)
             job._cancel_hook = self._cancel_locked
             self._jobs[job.id] = job
             self._queue(job.id, job)

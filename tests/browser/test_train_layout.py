@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PAGE_TIMEOUT_MS, wait_for_run
+from tests.browser.conftest import wait_for_run
+from tests.browser.screens import open_app
 
 pytestmark = pytest.mark.browser
 SCREEN = {"width": 1280, "height": 720}
@@ -27,16 +28,8 @@ ENABLED_INPUTS = """() => [...document.querySelectorAll(
 def open_train(page, url: str, projector: bool, query: str = "") -> None:
     """Home, projector mode as a learner switches it (the sidebar), then Train from the sidebar;
     with `query`, the demo link in the same session (projector mode lives in the session)."""
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
-    expect.set_options(timeout=PAGE_TIMEOUT_MS)
     page.set_viewport_size(SCREEN)
-    page.goto(url)
-    wait_for_run(page)
-    if projector:
-        toggle = page.get_by_test_id("stCheckbox").filter(has_text="Projector mode")
-        toggle.click()  # the label: the switch itself is visually hidden
-        wait_for_run(page)
-        expect(toggle.get_by_role("switch")).to_be_checked()
+    open_app(page, url, projector)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train", exact=True).click()
     wait_for_run(page)
     if query:
