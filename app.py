@@ -11,9 +11,10 @@ import streamlit as st
 
 from ui.config_checks import refuse_bad_config
 from ui.frame import sidebar, user_errors
+from ui.live_question import live_panel
 from ui.navigation import available_pages
 from ui.script_slots import script_slot
-from ui.warmup import before_page, warm_up_engine
+from ui.warmup import warm_up_engine
 
 # A bundled image, served by this server: a ":material/...:" page icon makes every browser fetch
 # its favicon from fonts.gstatic.com, and AdaptLab runs offline.
@@ -27,10 +28,10 @@ pages = [
 ]
 current = st.navigation(pages)
 refuse_bad_config()  # e.g. a guessable instructor passcode: no page runs until it is fixed
-before_page(current.url_path)  # an engine page waits for torch & co. (ui/warmup.py)
 try:
     with script_slot(), user_errors():  # a class acting at once takes turns (ui/script_slots.py)
         sidebar()
+        live_panel()  # a learner in a class session: the instructor's live question, on every page
         current.run()
 finally:  # also after st.stop(): the page is drawn, now load the engine in the background
     warm_up_engine()

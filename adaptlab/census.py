@@ -3,6 +3,8 @@
 Whether a tensor was added by the method is decided by the module that owns it (a peft tuner
 layer's adapter parameters, a bottleneck adapter, peft's prompt encoder), not by its name.
 Names are shown as GPT-2 names them: peft's `base_model.model.` prefix and `.base_layer` go.
+What a census frame adds up to (totals, per block) and the formula that predicts it are in
+`adaptlab.counts`, which imports no torch.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from peft import PeftModel
 from peft.tuners.tuners_utils import BaseTunerLayer
 from torch import nn
 
-from adaptlab.methods import Formula, get_method
+from adaptlab.counts import COLUMNS, config_dict, totals
+from adaptlab.methods import get_method
 from adaptlab.methods.adapter_layers import BottleneckAdapter
-from adaptlab.models import gpt2_config, skeleton_template
+from adaptlab.models import skeleton_template
 
-COLUMNS = ["name", "block", "component", "shape", "count", "trainable", "origin", "status"]
 _BLOCK = re.compile(r"(?:^|\.)h\.(\d+)\.")
 
 
@@ -63,50 +65,10 @@ def census(model: nn.Module) -> pd.DataFrame:
     return df
 
 
-def totals(df: pd.DataFrame) -> dict[str, Any]:
-    total = int(df["count"].sum())
-    trainable = int(df.loc[df["trainable"], "count"].sum())
-    return {
-        "total_params": total,
-        "trainable_params": trainable,
-        "trainable_pct": round(100 * trainable / total, 6) if total else 0.0,
-        "added_params": int(df.loc[df["origin"] == "added", "count"].sum()),
-        "frozen_params": total - trainable,
-        "trainable_blocks": sorted({int(b) for b in df.loc[df["trainable"], "block"].dropna()}),
-    }
-
-
-def per_block(df: pd.DataFrame) -> pd.DataFrame:
-    """Parameter counts per place in the model (embeddings, each block, the end) and status."""
-    where = df["block"].map(lambda b: f"block {b}", na_action="ignore")
-    where = where.fillna(df["component"].map(_outside_block_place))
-    table = df.assign(where=where).pivot_table(
-        index="where", columns="status", values="count", aggfunc="sum", fill_value=0, sort=False)
-    for status in ("frozen", "trainable", "added"):
-        if status not in table:
-            table[status] = 0
-    return table[["frozen", "trainable", "added"]].reset_index()
-
-
-def _outside_block_place(component: str) -> str:
-    if component.startswith(("wte", "wpe")):
-        return "embeddings"
-    if component.startswith("ln_f"):
-        return "final LayerNorm"
-    return "virtual tokens"
-
-
 def adapted_skeleton(model: str, method: str, settings: Mapping[str, Any] | None = None) -> nn.Module:
     """The method applied to a weightless copy of `model`: exact shapes and flags, no memory."""
     spec = get_method(method)
     return spec.apply(skeleton_template(model), spec.config(settings))  # apply copies the template
-
-
-def explain(model: str, method: str, settings: Mapping[str, Any] | None = None) -> Formula:
-    """The closed form that predicts the trainable count for this method, settings and model."""
-    spec = get_method(method)
-    config = spec.config(settings)
-    return spec.formula(config, gpt2_config(model))
 
 
 def census_summary(model: str, method: str, settings: Mapping[str, Any] | None = None,
@@ -119,8 +81,3 @@ def census_summary(model: str, method: str, settings: Mapping[str, Any] | None =
     if df is None:
         df = census(adapted_skeleton(model, method, settings))
     return {"model": model, "method": method, "settings": config_dict(config), **totals(df)}
-
-
-def config_dict(config: Any) -> dict[str, Any]:
-    """A config as plain JSON-able values (tuples become comma-separated strings)."""
-    return {k: ",".join(v) if isinstance(v, tuple) else v for k, v in vars(config).items()}

@@ -1,4 +1,4 @@
-"""The subcommands of `python -m adaptlab`: methods and census here; others register from their modules."""
+"""The subcommands of `python -m adaptlab`: methods, census and census-cache here; others register from their modules."""
 
 from __future__ import annotations
 
@@ -39,9 +39,10 @@ def _methods_table(payload: list[dict]) -> str:
 
 
 def _census(args: argparse.Namespace) -> int:
-    from adaptlab.census import adapted_skeleton, census, census_summary, explain
+    from adaptlab.census import adapted_skeleton, census, census_summary
+    from adaptlab.counts import explain
     from adaptlab.memory import memory_breakdown
-    from adaptlab.models import gpt2_config
+    from adaptlab.model_specs import architecture
 
     settings = parse_sets(args.set)
     df = census(adapted_skeleton(args.model, args.method, settings))
@@ -50,7 +51,7 @@ def _census(args: argparse.Namespace) -> int:
     payload["formula"] = {"symbolic": formula.symbolic, "substituted": formula.substituted,
                           "value": formula.value, "convention": formula.convention,
                           "matches_census": formula.value == payload["trainable_params"]}
-    memory = memory_breakdown(df, gpt2_config(args.model), args.batch_size, args.seq_len)
+    memory = memory_breakdown(df, architecture(args.model), args.batch_size, args.seq_len)
     payload["memory_bytes"] = {row["item"]: row["bytes"] for row in memory.as_rows()}
     payload["memory_bytes"]["total"] = memory.total
     emit(payload, args.format, _census_table)
@@ -72,8 +73,15 @@ def _census_table(p: dict) -> str:
     ])
 
 
+def _census_cache(args: argparse.Namespace) -> int:
+    from adaptlab.census_cache import write
+
+    emit(write(), args.format, lambda p: f"wrote {p['entries']} census entries to {p['file']}")
+    return 0
+
+
 def register_all(sub: argparse._SubParsersAction) -> None:
-    from adaptlab.models import MODEL_SPECS
+    from adaptlab.model_specs import MODEL_SPECS
 
     fmt = {"choices": ["json", "table"], "default": "table", "help": "output format"}
     methods = sub.add_parser("methods", help="list the adaptation methods and their settings")
@@ -89,6 +97,11 @@ def register_all(sub: argparse._SubParsersAction) -> None:
     census.add_argument("--seq-len", type=int, default=64, help="tokens per sequence for the estimate")
     census.add_argument("--format", **fmt)
     census.set_defaults(handler=_census)
+
+    cache = sub.add_parser("census-cache", help="recount every model x method at its default "
+                           "settings into assets/census/ (the Parameters page's first view)")
+    cache.add_argument("--format", **fmt)
+    cache.set_defaults(handler=_census_cache)
 
     _register_optional(sub)
 

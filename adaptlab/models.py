@@ -2,83 +2,28 @@
 
 Every model is a real `transformers.GPT2LMHeadModel`, so module names (`h.0.attn.c_attn`, `ln_f`,
 `lm_head`) are the checkpoint's own. Census and memory figures for the big sizes need no weights:
-`skeleton()` builds the model on the `meta` device from its config alone.
+`skeleton()` builds the model on the `meta` device from its config alone. The specs themselves
+(names, shapes, the bundled folder) are in `adaptlab.model_specs`, which imports no torch.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from safetensors import SafetensorError
 from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerBase
 
-from adaptlab.errors import ModelUnavailableError, UserInputError
-
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_DIR = ROOT / "assets" / "models" / "mini-gpt2"
-# Points "mini" at another copy of the model's folder (a read-only deployment, a test of a broken
-# model). Only model.safetensors is ever read for weights there, never a pickle.
-MODEL_DIR_ENV = "ADAPTLAB_MODEL_DIR"
-# The bundled model's architecture; used for its skeleton when its folder is missing.
-MINI_ARCH = {"n_layer": 4, "n_embd": 192, "n_head": 6, "n_positions": 256, "vocab_size": 4096}
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """One selectable model: where its weights come from and its shape (n_layer, n_embd, n_head)."""
-
-    name: str
-    title: str
-    hub_id: str | None  # None: bundled with the project
-    n_layer: int
-    n_embd: int
-    n_head: int
-    vocab_size: int = 50257
-    n_positions: int = 1024
-
-    @property
-    def needs_download(self) -> bool:
-        return self.hub_id is not None
-
-
-MODEL_SPECS: dict[str, ModelSpec] = {
-    spec.name: spec
-    for spec in [
-        ModelSpec("mini", "mini GPT-2 (bundled, 2.6 M)", None, **MINI_ARCH),
-        ModelSpec("distilgpt2", "DistilGPT-2 (82 M)", "distilgpt2", 6, 768, 12),
-        ModelSpec("gpt2", "GPT-2 small (124 M)", "gpt2", 12, 768, 12),
-        ModelSpec("gpt2-medium", "GPT-2 medium (355 M)", "gpt2-medium", 24, 1024, 16),
-        ModelSpec("gpt2-large", "GPT-2 large (774 M)", "gpt2-large", 36, 1280, 20),
-        ModelSpec("gpt2-xl", "GPT-2 XL (1.5 B)", "gpt2-xl", 48, 1600, 25),
-    ]
-}
-
-
-def get_spec(name: str) -> ModelSpec:
-    if name not in MODEL_SPECS:
-        valid = ", ".join(MODEL_SPECS)
-        raise UserInputError(f"unknown model {name!r}: choose one of {valid}")
-    return MODEL_SPECS[name]
-
-
-def bundled_dir() -> Path:
-    """The "mini" model's folder: ADAPTLAB_MODEL_DIR when set, else assets/models/mini-gpt2."""
-    raw = os.environ.get(MODEL_DIR_ENV, "").strip()
-    return Path(raw).expanduser() if raw else BUNDLED_DIR
-
-
-def _restore_hint(folder: Path) -> str:
-    if folder != BUNDLED_DIR:
-        return (f"fix the folder {MODEL_DIR_ENV} points to (it needs config.json, "
-                f"model.safetensors and tokenizer.json), or unset {MODEL_DIR_ENV}")
-    return ("restore it with `git checkout -- assets/models/mini-gpt2` or rebuild it with "
-            "`python -m adaptlab pretrain`")
-
+from adaptlab.errors import ModelUnavailableError
+from adaptlab.model_specs import (
+    ModelSpec,
+    bundled_dir,
+    get_spec,
+    restore_hint,
+    unreadable_config,
+)
 
 # What a damaged or hostile model folder makes transformers, safetensors or tokenizers raise:
 # bad JSON (ValueError/OSError), a truncated file (SafetensorError), wrong shapes (RuntimeError).
@@ -94,9 +39,7 @@ def gpt2_config(name: str) -> GPT2Config:
         try:
             return GPT2Config.from_pretrained(folder, local_files_only=True)
         except _UNREADABLE as exc:
-            raise ModelUnavailableError(
-                f"the mini model's config.json at {folder} cannot be read "
-                f"({exc.__class__.__name__}): {_restore_hint(folder)}", folder) from exc
+            raise unreadable_config(folder, exc) from exc
     return GPT2Config(
         n_layer=spec.n_layer, n_embd=spec.n_embd, n_head=spec.n_head,
         vocab_size=spec.vocab_size, n_positions=spec.n_positions,
@@ -144,7 +87,7 @@ def _weights_dir(spec: ModelSpec) -> Path | str:
         if not (folder / "model.safetensors").is_file():
             raise ModelUnavailableError(
                 f"the mini model is missing or incomplete at {folder} (no model.safetensors): "
-                f"{_restore_hint(folder)}", folder)
+                f"{restore_hint(folder)}", folder)
         return folder
     return spec.hub_id
 
@@ -166,7 +109,7 @@ def load_model(name: str = "mini") -> GPT2LMHeadModel:
             raise _hub_error(spec) from exc
         raise ModelUnavailableError(
             f"the mini model at {source} cannot be read ({exc.__class__.__name__}): "
-            f"{_restore_hint(Path(source))}", source) from exc
+            f"{restore_hint(Path(source))}", source) from exc
     return model.eval()
 
 
@@ -180,7 +123,7 @@ def load_tokenizer(name: str = "mini") -> PreTrainedTokenizerBase:
             raise _hub_error(spec) from exc
         raise ModelUnavailableError(
             f"the mini model's tokenizer at {source} cannot be read ({exc.__class__.__name__}): "
-            f"{_restore_hint(Path(source))}", source) from exc
+            f"{restore_hint(Path(source))}", source) from exc
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     return tokenizer

@@ -5,6 +5,7 @@ ADAPTLAB_DB_URL environment variable, then sqlite:///<repo>/data/adaptlab.db. Po
 (postgresql+psycopg://...) work unchanged. Each attempt is committed on its own, so a crash or a
 `kill -9` loses at most the attempt being written, never one already reported as saved.
 Every database failure surfaces as a StoreError whose message a page can show as it is.
+Live class sessions (adaptlab.live) keep their tables in the same database and metadata.
 Marks and statistics (adaptlab.quiz.stats) are computed from the stored tries, so a database
 written before try numbers and contexts were stored still reads: Store adds the two columns.
 """
@@ -38,7 +39,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 from adaptlab.quiz import stats
@@ -80,6 +81,10 @@ learner_secrets_table = Table(
 )
 # Columns added after the first release: (name, DDL valid in SQLite and PostgreSQL alike).
 ADDED_COLUMNS = (("context", "VARCHAR(100) NOT NULL DEFAULT ''"), ("try_number", "INTEGER"))
+
+
+class _Taken(Exception):
+    """An insert met its unique key (Store.insert_once): rolls the transaction back."""
 
 
 class StoreError(RuntimeError):
@@ -145,6 +150,18 @@ def _make_engine(url: URL) -> Engine:
     return engine
 
 
+def attempt_row(learner: str, question_id: str, answer: Any, correct: bool, score: float,
+                topic: str = "", wrong: list[str] | tuple[str, ...] = (), context: str = "",
+                try_number: int | None = None, created_at: datetime | None = None) -> dict:
+    """The quiz_attempts row of one try (Store.record_attempt's arguments), ready to insert."""
+    if not learner.strip():
+        raise StoreError("A learner name or id is needed to save an attempt.")
+    return {"learner": learner.strip(), "question_id": question_id, "topic": topic,
+            "answer": json.dumps(answer), "correct": bool(correct), "score": float(score),
+            "wrong": json.dumps(list(wrong)), "created_at": created_at or datetime.now(UTC),
+            "context": context, "try_number": try_number}
+
+
 class Store:
     """Attempts database. `Store()` uses default_url(); pass `url` to override."""
 
@@ -179,6 +196,8 @@ class Store:
                              "is reachable and writable.") from exc
 
     def _create_schema(self) -> None:
+        import adaptlab.live.tables  # noqa: F401  (puts the live class tables on `metadata`)
+
         try:
             metadata.create_all(self.engine)
         except SQLAlchemyError:
@@ -212,14 +231,37 @@ class Store:
 
         `created_at` (default now) lets a try that waited out an outage keep its own time.
         """
-        if not learner.strip():
-            raise StoreError("A learner name or id is needed to save an attempt.")
-        row = {"learner": learner.strip(), "question_id": question_id, "topic": topic,
-               "answer": json.dumps(answer), "correct": bool(correct), "score": float(score),
-               "wrong": json.dumps(list(wrong)), "created_at": created_at or datetime.now(UTC),
-               "context": context, "try_number": try_number}
-        with self._errors("save an attempt to"), self.engine.begin() as conn:
+        row = attempt_row(learner, question_id, answer, correct, score, topic, wrong, context,
+                          try_number, created_at)
+        with self.transaction("save an attempt to") as conn:
             return conn.execute(insert(attempts_table).values(row)).inserted_primary_key[0]
+
+    @contextmanager
+    def transaction(self, action: str) -> Iterator[Connection]:
+        """One transaction, committed when the block ends; a failure is a StoreError saying
+        "Could not {action} the quiz results database ...". Catch an IntegrityError you expect
+        inside the block and raise your own exception instead: it rolls back the same way."""
+        with self._errors(action), self.engine.begin() as conn:
+            yield conn
+
+    def insert_once(self, table: Table, row: dict[str, Any], action: str) -> bool:
+        """Insert `row` into `table`; False (nothing written) when its unique key is taken
+        already, e.g. by another tab or replica that got there first."""
+        try:
+            with self.transaction(action) as conn:
+                try:
+                    conn.execute(insert(table).values(row))
+                except IntegrityError:
+                    raise _Taken from None
+        except _Taken:
+            return False
+        return True
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for reads; a failure is a StoreError like every other read."""
+        with self._errors("read"), self.engine.connect() as conn:
+            yield conn
 
     def learner_secret(self, learner: str) -> tuple[str, str] | None:
         """(salt, digest) of the secret `learner` chose at first use; None if not claimed yet."""

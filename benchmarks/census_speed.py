@@ -19,7 +19,8 @@ from transformers import GPT2LMHeadModel  # noqa: E402
 
 from adaptlab.census import census, census_summary  # noqa: E402
 from adaptlab.methods import get_method, method_names  # noqa: E402
-from adaptlab.models import MODEL_SPECS, gpt2_config  # noqa: E402
+from adaptlab.model_specs import MODEL_SPECS  # noqa: E402
+from adaptlab.models import gpt2_config  # noqa: E402
 
 
 def timed(fn, repeats=5) -> float:

@@ -36,7 +36,8 @@ def summary(ms: list[float]) -> dict:
 
 
 def engine_once(model: str, r: int) -> None:
-    from adaptlab.census import adapted_skeleton, census, explain, per_block, totals
+    from adaptlab.census import adapted_skeleton, census
+    from adaptlab.counts import explain, per_block, totals
     from adaptlab.memory import memory_breakdown
     from adaptlab.models import gpt2_config
     from adaptlab.viz import block_bars, memory_bars, param_map
@@ -65,7 +66,7 @@ def main() -> None:
     first_ms = timed(lambda: at.switch_page("pages/parameters.py").run())
     assert not at.exception, [e.value for e in at.exception]
 
-    from adaptlab.census import explain
+    from adaptlab.counts import explain
 
     def set_r(r: int) -> float:
         at.number_input(key="parameters.lora.r").set_value(r)

@@ -30,7 +30,8 @@ import torch  # noqa: E402
 from transformers import GPT2Config, GPT2LMHeadModel  # noqa: E402
 
 from adaptlab.methods import get_method, method_names  # noqa: E402
-from adaptlab.models import BUNDLED_DIR, MINI_ARCH, load_model  # noqa: E402
+from adaptlab.model_specs import BUNDLED_DIR, MINI_ARCH  # noqa: E402
+from adaptlab.models import load_model  # noqa: E402
 from adaptlab.training.config import TrainConfig  # noqa: E402
 from adaptlab.training.steps import train_steps  # noqa: E402
 

@@ -6,8 +6,8 @@ picks a scenario, shows the runs and grades the learner's diagnosis (ui/diagnose
 
 import streamlit as st
 
-from adaptlab.training.diagnosis import BY_ID, SCENARIOS
 from adaptlab.training.diagnosis_tries import MAX_TRIES
+from adaptlab.training.scenarios import BY_ID, SCENARIOS
 from ui import diagnose_view as view
 from ui.state import widget_key
 

@@ -7,12 +7,14 @@ This page must load fast on a fresh server, so it never imports torch, transform
 import streamlit as st
 
 from ui.learner_form import learner_id
+from ui.live_session import join_box
 from ui.navigation import LEARNING_PATH, PAGES, page_file
 
 TITLES = {p.url_path: p.title for p in PAGES}
 
 st.title("AdaptLab")
 st.markdown("#### How a pre-trained language model is adapted to a new task")
+join_box()  # a live class: the code from the projector (or a ?join= link)
 st.markdown(
     "A pre-trained model such as GPT-2 has already learned a great deal about text. **Adapting** "
     "it means training it a little more, on examples of *your* task, so that it answers in your "

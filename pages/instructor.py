@@ -29,6 +29,8 @@ if not passcode_gate():
 
 st.button("Lock the dashboard", key=widget_key("instructor", "lock"), on_click=lock,
           icon=":material/lock:")
+st.page_link("pages/live.py", label="Run a live class: join code, live questions, the room's "
+             "answers", icon=":material/groups:")
 SECTIONS = {"results": "Class results", "gains": "Lesson path gains", "presets": "Demo presets",
             "runs": "Class runs", "export": "Quiz bank export"}
 section = st.radio("Show", list(SECTIONS), format_func=SECTIONS.get, horizontal=True,

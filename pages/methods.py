@@ -9,7 +9,7 @@ import streamlit as st
 from adaptlab.methods import REGISTRY
 from adaptlab.taxonomy import FAMILIES
 from ui import methods_view as view
-from ui.jobs import session_jobs_if_any
+from ui.jobs import session_jobs
 from ui.reference_view import accuracy_chart, task_picker
 
 st.title("Methods: what gets trained?")
@@ -34,7 +34,7 @@ st.subheader("What each method learns on the bundled model")
 st.caption("Real runs, not estimates: every method trained with its defaults on a bundled task. "
            "Fewer trainable parameters is not the same as worse, until the method runs out of "
            "ways to reach the skill it needs.")
-jobs = session_jobs_if_any()
+jobs = session_jobs()
 accuracy_chart(task_picker("methods.task", jobs), jobs, key="methods.accuracy")
 
 for number, family in enumerate(FAMILIES.values(), start=1):

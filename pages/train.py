@@ -12,7 +12,8 @@ import streamlit as st
 from adaptlab.errors import UserInputError
 from adaptlab.methods import method_names
 from ui import train_view as view
-from ui.jobs import current_job, start_job
+from ui.jobs import current_job, prepare_workers, start_job
+from ui.live_runs import assigned_run, assignment_notice
 from ui.query import prefill_widgets
 from ui.settings_form import settings_widgets, validated_config
 from ui.state import learner, widget_key
@@ -31,6 +32,8 @@ prefill = prefill_widgets(PAGE, DEFAULT_METHOD, page_keys=view.PAGE_KEYS,
 view.apply_run_link(PAGE, link, prefill.method or st.session_state.get(
     widget_key(PAGE, "method"), DEFAULT_METHOD))
 locked, projector = link.locked, learner().projector
+prepare_workers()  # in the background: the first Train press then finds them ready
+assigned = assigned_run(PAGE, locked)  # a live class: the instructor's method and task, once
 
 # Containers first, in screen order; filled below in the order the values are needed. In
 # projector mode the essentials take two rows: four columns of its larger type would wrap.
@@ -73,6 +76,7 @@ if slots[4].button("Train", type="primary", icon=":material/play_arrow:", disabl
 
 
 def notices() -> None:
+    assignment_notice(assigned)
     if locked:
         view.lock_notice()
     if not ready:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.jobs import job_registry, stop_all_runs
+from ui.jobs import existing_registry, stop_all_runs, training_slots
 from ui.state import widget_key
 
 
@@ -13,7 +13,9 @@ def _stop_all() -> None:
 
 
 def class_runs_panel() -> None:
-    stats = job_registry().stats()
+    registry = existing_registry()  # none yet: nobody has pressed Train on this server
+    stats = (registry.stats() if registry is not None
+             else {"busy": 0, "waiting": 0, "jobs": 0, "slots": training_slots()})
     running, waiting = stats["busy"], stats["waiting"]
     left, middle, right = st.columns(3)
     left.metric("Computing now", running, help=f"{stats['slots']} worker processes train runs.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from adaptlab.census import config_dict, totals
+from adaptlab.counts import config_dict, totals
 from adaptlab.memory import human_bytes, memory_breakdown
 from adaptlab.training import differences
 from ui.resources import census_frame, model_config, settings_key

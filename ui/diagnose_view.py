@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from adaptlab.errors import UserInputError
-from adaptlab.training.diagnosis import Outcome, Recipe, Scenario
 from adaptlab.training.diagnosis_tries import Diagnosis
+from adaptlab.training.scenarios import Outcome, Recipe, Scenario
 from ui.jobs import job_registry
 from ui.text import plain
 

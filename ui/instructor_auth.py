@@ -188,7 +188,7 @@ def demo_preset_form() -> None:
     """
     from adaptlab.data import list_tasks
     from adaptlab.methods import REGISTRY, method_names
-    from adaptlab.models import MODEL_SPECS
+    from adaptlab.model_specs import MODEL_SPECS
     from adaptlab.training.config import MAX_LR, MAX_STEPS
     from ui.navigation import PAGES
     from ui.query import parse_prefill

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from ui.state import training_runs
+from ui.warmup import load_engine, when_loaded
 
 if TYPE_CHECKING:  # torch is heavy: importing this module must stay cheap for light pages
     from adaptlab.training.jobs import JobRegistry, TrainingJob
@@ -59,7 +60,9 @@ def _release(registry: JobRegistry) -> None:
 @st.cache_resource(show_spinner=False, on_release=_release)
 def job_registry() -> JobRegistry:
     """The process-wide registry and its worker pool. Workers load the bundled model as they start
-    (a broken model folder is reported when a learner presses Train, not here)."""
+    (a broken model folder is reported when a learner presses Train, not here). Made on the first
+    Train press or Diagnose run, never just to draw a page: it needs torch (ui/warmup.py)."""
+    load_engine()  # only the warm-up thread may import transformers
     from adaptlab.training.jobs import JobRegistry
 
     global _registry_made
@@ -94,15 +97,34 @@ def start_job(page: str, method: str, settings: Mapping[str, Any], *, task: str 
     (a UserInputError) when the class queue is at its cap. The registry cancels this learner's
     previous unfinished run: one run per learner.
     """
+    from ui.live_runs import tag_run
+
     job = job_registry().start(BUNDLED_MODEL, method, dict(settings), owner=session_owner(),
                                task=task, examples=examples, **training)
     training_runs().current[page] = job.id
+    tag_run(job)  # started in a live class session: it goes on the class board once it ends
     return job
+
+
+def prepare_workers() -> None:
+    """Start the worker processes ahead of the first Train press (Train calls it), once the
+    engine is imported: in the background, so the page does not wait for torch."""
+    if not _registry_made:
+        when_loaded(job_registry)
+
+
+def existing_registry() -> JobRegistry | None:
+    """The registry, or None when no run was ever started on this server: a page that only shows
+    runs must not create it (and import torch) to find there are none."""
+    return job_registry() if _registry_made else None
 
 
 def current_job(page: str) -> TrainingJob | None:
     """The job `page` started last in this session, if the registry still has it."""
-    job = job_registry().get(training_runs().current.get(page))
+    registry = existing_registry()
+    if registry is None:
+        return None
+    job = registry.get(training_runs().current.get(page))
     return job if job is not None and job.owner == session_owner() else None
 
 
@@ -115,25 +137,25 @@ def cancel_current(page: str) -> None:
 def session_jobs() -> list[TrainingJob]:
     """Every run of this learner, oldest first (all pages). Reading them counts as looking at
     them, so the weights of runs a learner still compares are not released."""
-    jobs = job_registry().jobs(session_owner())
+    registry = existing_registry()
+    jobs = registry.jobs(session_owner()) if registry is not None else []
     for job in jobs:
         job.touch()
     return jobs
 
 
-def session_jobs_if_any() -> list[TrainingJob]:
-    """session_jobs(), but [] without creating the registry (and importing torch) when no run was
-    ever started on this server: pages that only show runs (Methods) stay light."""
-    return session_jobs() if _registry_made else []
-
-
 def stop_all_runs() -> int:
     """The instructor's button: cancel every unfinished run of the class; how many."""
-    return job_registry().cancel_all()
+    registry = existing_registry()
+    return registry.cancel_all() if registry is not None else 0
 
 
 def keep_alive() -> bool:
     """Mark this learner's runs as watched (any page polls it); True if one still runs."""
     if "adaptlab.training_runs" not in st.session_state:
         return False  # no run started in this session: do not even create the registry
-    return any(not job.done for job in session_jobs())  # session_jobs() touches each run
+    from ui.live_runs import record_finished
+
+    jobs = session_jobs()  # touches each run
+    record_finished(jobs)  # a live class's finished runs go to its board, once each
+    return any(not job.done for job in jobs)

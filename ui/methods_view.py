@@ -91,7 +91,7 @@ def method_card(spec: MethodSpec) -> None:
 
 
 def _card_body(spec: MethodSpec) -> None:
-    from adaptlab.census import totals
+    from adaptlab.counts import totals
     from ui.resources import census_frame, model_config
 
     cfg = model_config(DEMO_MODEL)

@@ -36,6 +36,8 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("pages/quiz.py", "Quiz", "quiz", ":material/quiz:", "Check what you have learned"),
     PageInfo("pages/instructor.py", "Instructor", "instructor", ":material/co_present:",
              "Demo presets and projector layout (passcode)"),
+    PageInfo("pages/live.py", "Live class", "live", ":material/groups:",
+             "Run a class session: join code, live questions, the room's answers (passcode)"),
 )
 
 

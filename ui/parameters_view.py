@@ -11,15 +11,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from adaptlab import census_cache
 from adaptlab.errors import UserInputError
 from adaptlab.memory import MemoryBreakdown, human_bytes
 from adaptlab.methods import REGISTRY, MethodSpec, get_method
-from adaptlab.models import MODEL_SPECS
+from adaptlab.model_specs import MODEL_SPECS
 from adaptlab.viz import block_bars, memory_bars, param_map
 from ui.charts import plotly_chart
 from ui.resources import ParameterReport, memory, model_config, parameter_report, settings_key
 from ui.state import widget_key
 from ui.text import plain
+from ui.warmup import engine_loaded
 
 
 def model_note(name: str) -> str:
@@ -51,7 +53,11 @@ def method_picker(page: str, default: str, label: str = "Method", suffix: str = 
 def report_or_error(model: str, spec: MethodSpec, values: dict[str, Any]) -> ParameterReport | None:
     """The cached report, or None after showing the problem right here, beside the controls."""
     try:
-        return parameter_report(model, spec.name, settings_key(values))
+        if engine_loaded() or census_cache.covers(model, spec.name, values):
+            return parameter_report(model, spec.name, settings_key(values))
+        with st.spinner("Counting these settings needs the engine (torch): loading it, once "
+                        "per server start..."):
+            return parameter_report(model, spec.name, settings_key(values))
     except UserInputError as exc:
         st.error(plain(exc, limit=400), icon=":material/error:")
         return None

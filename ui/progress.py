@@ -32,6 +32,7 @@ from adaptlab.quiz import (
 )
 from adaptlab.quiz.numeric import format_number
 from adaptlab.quiz.paths import QUIZZES, bundled_paths
+from adaptlab.quiz.scoring import LIVE_PREFIX
 from adaptlab.store import Attempt, StoreError, default_url
 from ui.navigation import Step
 from ui.store_access import database_url, get_store, show_store_error
@@ -144,7 +145,10 @@ def describe_answer(question_id: str, answer: object) -> str:
 
 
 def describe_context(context: str) -> str:
-    """Where a try was made, in words: a topic section, or one quiz of a lesson path."""
+    """Where a try was made, in words: a topic section, one quiz of a lesson path, or a live
+    class question (its context holds only database ids: nothing to show a learner)."""
+    if context.startswith(LIVE_PREFIX):
+        return "live class"
     for path in bundled_paths():
         for quiz in QUIZZES:
             if context == path.context(quiz):

@@ -17,7 +17,7 @@ import streamlit as st
 from adaptlab.errors import UserInputError, shown
 from adaptlab.methods import REGISTRY, get_method, settings_of
 from adaptlab.methods.base import check_setting, parse_value
-from adaptlab.models import MODEL_SPECS
+from adaptlab.model_specs import MODEL_SPECS
 from ui.settings_form import setting_key
 from ui.state import link_prefill, widget_key
 from ui.text import plain

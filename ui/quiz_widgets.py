@@ -40,6 +40,7 @@ from ui.navigation import page_file
 from ui.state import widget_key
 from ui.store_access import get_store, save_attempt
 from ui.text import plain
+from ui.warmup import load_engine
 
 PAGE = "quiz"
 PRACTICE = "practice"  # the section of generated questions
@@ -144,6 +145,7 @@ def practice_questions(seed: int, count: int = PRACTICE_COUNT) -> tuple[Question
     # Frozen dataclasses answered by the census: shared read-only by every session. A draw can
     # repeat a question (seed 36 does), and one id twice would be two widgets with one key:
     # draw extra (the same seed's draws share a prefix, so the first ones never change) and dedupe.
+    load_engine()  # the census of non-default settings imports torch: only the warm-up thread may
     unique: dict[str, Question] = {}
     for question in generate(3 * count, seed=seed):
         unique.setdefault(question.id, question)

@@ -4,6 +4,9 @@ Census results are DataFrames (cheap to copy), so they go in `st.cache_data`, ke
 method and the settings as a sorted tuple of (name, value) pairs. Models never go in
 `cache_data` (it would pickle them on every call); the meta-device skeletons that census builds
 on are cached by the engine itself (`adaptlab.models.skeleton_template`) and never mutated.
+
+This module imports no torch: a method's default settings come from the census shipped in
+assets (adaptlab.census_cache), and only other settings load the engine to count live.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from adaptlab.census import adapted_skeleton, census, explain, per_block, totals
+from adaptlab import census_cache
+from adaptlab.counts import explain, per_block, totals
 from adaptlab.memory import MemoryBreakdown, memory_breakdown
 from adaptlab.methods import Formula
-from adaptlab.models import gpt2_config
+from adaptlab.model_specs import Architecture, architecture
+from ui.warmup import load_engine
 
 SettingsKey = tuple[tuple[str, Any], ...]
 
@@ -43,6 +48,12 @@ class ParameterReport:
 def census_frame(model: str, method: str, settings: SettingsKey) -> pd.DataFrame:
     # A UserInputError (k deeper than the model, bottleneck wider than d) propagates and is
     # not cached, so the page can show it beside the control.
+    shipped = census_cache.lookup(model, method, dict(settings))
+    if shipped is not None:
+        return shipped
+    load_engine()  # only the warm-up thread may import transformers (ui/warmup.py)
+    from adaptlab.census import adapted_skeleton, census
+
     return census(adapted_skeleton(model, method, dict(settings)))
 
 
@@ -53,8 +64,8 @@ def parameter_report(model: str, method: str, settings: SettingsKey) -> Paramete
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def model_config(model: str):
-    return gpt2_config(model)
+def model_config(model: str) -> Architecture:
+    return architecture(model)
 
 
 def memory(report: ParameterReport, model: str, batch: int, seq: int) -> MemoryBreakdown:

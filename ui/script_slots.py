@@ -20,6 +20,8 @@ SCRIPT_SLOTS = 3  # the classroom machine has 2 cores; one more keeps both busy 
 WAIT_LIMIT_S = 2.0
 _slots = threading.BoundedSemaphore(SCRIPT_SLOTS)
 _held = threading.local()  # a page's full run draws its fragments inline: one slot is enough
+_running = 0  # scripts inside script_slot() now (ui/warmup.py imports the engine in the gaps)
+_count_lock = threading.Lock()
 
 
 @contextmanager
@@ -31,12 +33,25 @@ def script_slot() -> Iterator[None]:
         return
     acquired = _slots.acquire(timeout=WAIT_LIMIT_S)
     _held.slot = True
+    _count(+1)
     try:
         yield
     finally:
+        _count(-1)
         _held.slot = False
         if acquired:
             _slots.release()
+
+
+def _count(change: int) -> None:
+    global _running
+    with _count_lock:
+        _running += change
+
+
+def scripts_running() -> int:
+    """How many page scripts and fragment ticks are computing (or waiting for a slot) now."""
+    return _running
 
 
 def spread(seconds: float, state: dict) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from adaptlab.training.run import CANCELLED
+from adaptlab.training.stopping import CANCELLED
 from ui.charts import plotly_chart
 from ui.text import plain
 

@@ -23,6 +23,7 @@ import yaml
 
 from adaptlab.quiz.bank import BUNDLED_DIR
 from adaptlab.quiz.schema import LAB_PAGES, QuizBankError
+from adaptlab.quiz.scoring import PATH_PREFIX
 from adaptlab.quiz.shuffle import shuffle_seed
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class LessonPath:
 
     def context(self, quiz: str) -> str:
         """The attempts' context for this path's before- or after-quiz."""
-        return f"path:{self.id}:{quiz}"
+        return f"{PATH_PREFIX}{self.id}:{quiz}"
 
     def form_for(self, learner_id: str, quiz: str) -> str:
         """The form ("A"/"B") this learner takes in `quiz`; the other one in the other quiz."""

@@ -69,9 +69,14 @@ PARTIAL_CREDIT = (
 )
 
 
+PATH_PREFIX = "path:"  # a lesson path's before- or after-quiz (adaptlab.quiz.paths)
+LIVE_PREFIX = "live:"  # a live class question (adaptlab.live.questions.live_context)
+
+
 def policy_for(context: str) -> TriesPolicy:
-    """The policy of a quiz context: "" (topic sections, practice) or "path:..." (lesson)."""
-    return SINGLE_TRY if context.startswith("path:") else INTERACTIVE
+    """The policy of a quiz context: "" (topic sections, practice) gets tries; "path:..." (a
+    lesson's quiz) and "live:..." (a live class question, answered once) get one try."""
+    return SINGLE_TRY if context.startswith((PATH_PREFIX, LIVE_PREFIX)) else INTERACTIVE
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Modules, lowest first; each imports only from those above it, so the imports run one way:
 
     config           TrainConfig, limits, schedule, each method's default recipe
-    stopping         why a run stops early, in words a learner can act on
+    stopping         why a run stops early (or was stopped), in words a learner can act on
     loss             cross-entropy on the completion tokens only
     metrics          answers scored: exact match, balanced accuracy, token F1, one-answer warning
     steps            train_steps(): one StepResult per optimizer step
@@ -12,7 +12,8 @@ Modules, lowest first; each imports only from those above it, so the imports run
     differences      which settings differ between runs (Compare's "differ only by")
     run              execute() / run_training(): a whole run and its TrainingResult
     scenario_texts   the Diagnose scenarios' words (assets/diagnosis/scenarios.yaml)
-    diagnosis        broken runs to diagnose, really trained
+    scenarios        the Diagnose scenarios: broken and fixed recipes, checks, words (no torch)
+    diagnosis        a scenario's runs, really trained
     diagnosis_tries  a learner's tries at one diagnosis; the cause unlocks when named
     workers          spawned worker processes that train runs and diagnoses off the server
     jobs             the app's queue of runs per learner, on those workers

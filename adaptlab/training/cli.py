@@ -24,7 +24,7 @@ ANSWER_ROWS = 10
 
 
 def add_train_command(sub: argparse._SubParsersAction) -> None:
-    from adaptlab.models import MODEL_SPECS
+    from adaptlab.model_specs import MODEL_SPECS
 
     parser = sub.add_parser("train", help="run real training steps on a task and score the answers")
     parser.add_argument("--model", default="mini", choices=list(MODEL_SPECS))

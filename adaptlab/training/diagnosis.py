@@ -1,21 +1,14 @@
-"""Broken runs to diagnose: each scenario really trains the model twice, broken and fixed.
+"""Diagnose scenarios' runs, really trained: every number comes from the engine's `train_steps`.
 
-A scenario joins two halves by id: its texts (what the learner sees, and diagnosis options whose
-feedback names the misconception, CONTENT.md 4c) are data in assets/diagnosis/scenarios.yaml,
-loaded by `adaptlab.training.scenario_texts`; its runs (the broken recipe and its fix) and the checks on
-their outcomes are code, in `RUNS` below.
-
-Every number comes from the engine's `train_steps`; nothing is simulated. Two bugs cannot be
-asked of `plan_run` (it only builds healthy runs), so they are applied here, openly, to the
-adapted copy: freezing every parameter after the method, and a masking step that masks every label.
+The scenarios themselves (recipes, checks, texts) are in adaptlab.training.scenarios. The two
+bugs a recipe may carry are applied here, openly, to the adapted copy: freezing every parameter
+after the method, and a masking step that masks every label.
 """
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
 from typing import Any
 
 import torch
@@ -23,102 +16,12 @@ from torch import nn
 
 from adaptlab.data import IGNORE_INDEX, batches, encode_all, load_task, split
 from adaptlab.errors import UserInputError
-from adaptlab.methods import get_method
 from adaptlab.methods.base import freeze_all
 from adaptlab.training.config import default_lr
 from adaptlab.training.evaluation import eval_set, held_out_loss
 from adaptlab.training.plan import adapt, plan_run
-from adaptlab.training.scenario_texts import Option, ScenarioText, load_texts
+from adaptlab.training.scenarios import FREEZE_ALL, MASK_ALL, REFUSED, Outcome, Recipe
 from adaptlab.training.steps import StepResult, train_steps
-
-FREEZE_ALL = "freeze every parameter after applying the method"
-MASK_ALL = "set every label to -100"
-REFUSED = "The engine refused to start: "
-
-
-# A diagnosis needs the symptom, not a finished model: each run is this many steps (the overfitting
-# scenario sets its own). Rate, schedule and warm-up are the method's defaults (MethodSpec.training)
-# unless a scenario breaks one of them on purpose.
-DIAGNOSE_STEPS = 40
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """One run: method, training settings, data, and at most one deliberate bug."""
-
-    method: str = "lora"
-    lr: float | None = None  # None: the method's default rate
-    steps: int = DIAGNOSE_STEPS
-    settings: tuple[tuple[str, Any], ...] = ()  # the method's own settings
-    task: str = "sentiment"
-    train_examples: int | None = None  # only the first n training examples (None: all)
-    batch_size: int = 8
-    max_length: int = 40
-    eval_every: int = 5
-    seed: int = 0
-    bug: str | None = None  # FREEZE_ALL, MASK_ALL or None
-
-    @property
-    def rate(self) -> float:
-        return self.lr if self.lr is not None else default_lr(self.method)
-
-    def pieces(self) -> dict[str, str]:
-        """The learner-visible settings by Recipe field, e.g. {"lr": "lr=1e-07"}."""
-        data = str(self.train_examples) if self.train_examples else "all"
-        out = {"lr": f"lr={self.rate:g}", "steps": f"steps={self.steps}",
-               "train_examples": f"training examples={data}",
-               "batch_size": f"batch_size={self.batch_size}",
-               "max_length": f"max_length={self.max_length}", "seed": f"seed={self.seed}"}
-        return out | ({"bug": f"bug: {self.bug}"} if self.bug else {})
-
-    def describe(self, hidden: Collection[str] = ()) -> str:
-        """The settings, each field in `hidden` shown as "?" (a bug is left out while hidden):
-        the cause of a broken run stays out of sight until the learner has named it."""
-        shown = [piece if name not in hidden else f"{piece.split('=')[0]}=?"
-                 for name, piece in self.pieces().items() if not (name == "bug" and name in hidden)]
-        return f"{get_method(self.method).title} on {self.task}: {', '.join(shown)}"
-
-    def trainable(self) -> int:
-        """Trainable parameters of this recipe's method on the bundled model (its formula)."""
-        from adaptlab.models import gpt2_config
-
-        spec = get_method(self.method)
-        return spec.formula(spec.config(dict(self.settings)), gpt2_config("mini")).value
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one real run produced; losses and eval points are None where not finite."""
-
-    recipe: Recipe
-    steps: tuple[StepResult, ...]
-    eval_points: tuple[tuple[int, float | None], ...]  # (step, held-out loss); step 0 = before
-    trainable_params: int
-    total_params: int
-    stopped_reason: str | None
-    seconds: float
-
-    @property
-    def losses(self) -> list[float | None]:
-        return [s.loss for s in self.steps]
-
-    @property
-    def first_loss(self) -> float | None:
-        return next((v for v in self.losses if v is not None), None)
-
-    @property
-    def final_loss(self) -> float | None:
-        """The last finite training loss, averaged over the last 3 steps to damp batch noise."""
-        tail = [v for v in self.losses[-3:] if v is not None]
-        return sum(tail) / len(tail) if tail else None
-
-    @property
-    def eval_before(self) -> float | None:
-        return self.eval_points[0][1] if self.eval_points else None
-
-    @property
-    def eval_after(self) -> float | None:
-        return self.eval_points[-1][1] if len(self.eval_points) > 1 else None
 
 
 def _examples(recipe: Recipe) -> list:
@@ -178,146 +81,3 @@ def masked_mean_cross_entropy() -> float:
     logits = torch.zeros(4, 8)  # (N, V): any values; no target selects one
     targets = torch.full((4,), IGNORE_INDEX)
     return float(torch.nn.functional.cross_entropy(logits, targets))
-
-
-# ---------------------------------------------------------------- scenarios
-
-Check = Callable[[Outcome, Outcome], bool]
-
-
-@dataclass(frozen=True)
-class Scenario:
-    id: str
-    title: str
-    symptom: str  # what the learner sees, described neutrally
-    broken: Recipe
-    fixed: Recipe
-    options: tuple[Option, ...]
-    change: str  # what the fix changes, in one sentence
-    shows_symptom: Callable[[Outcome], bool] = field(repr=False)
-    fix_works: Check = field(repr=False)  # (broken, fixed) -> the fix really worked
-    cause: tuple[str, ...] = ()  # Recipe fields hidden until the learner has named the cause
-
-    def run_broken(self, base: nn.Module, tokenizer: Any) -> Outcome:
-        return run(self.broken, base, tokenizer)
-
-    def run_fixed(self, base: nn.Module, tokenizer: Any) -> Outcome:
-        return run(self.fixed, base, tokenizer)
-
-    @property
-    def answer(self) -> Option:
-        return next(o for o in self.options if o.correct)
-
-
-def learned(outcome: Outcome, share: float = 0.6) -> bool:
-    """Ran to the end with finite losses and the held-out loss fell below `share` of its start."""
-    before, after = outcome.eval_before, outcome.eval_after
-    return (outcome.stopped_reason is None and outcome.final_loss is not None
-            and before is not None and after is not None and after < share * before)
-
-
-def flat(outcome: Outcome, tolerance: float = 0.02) -> bool:
-    """Ran to the end, but the held-out loss moved by less than `tolerance` of its start."""
-    before, after = outcome.eval_before, outcome.eval_after
-    return (outcome.stopped_reason is None and before is not None and after is not None
-            and abs(after - before) < tolerance * before)
-
-
-def _rises_after_minimum(outcome: Outcome, by: float = 1.0) -> bool:
-    values = [v for _, v in outcome.eval_points if v is not None]
-    return len(values) > 2 and values[-1] > min(values) + by
-
-
-def _overfits(o: Outcome) -> bool:
-    first, final = o.first_loss, o.final_loss
-    return (first is not None and final is not None and final < 0.1 * first
-            and _rises_after_minimum(o, by=0.75))
-
-
-def _generalises(broken: Outcome, fixed: Outcome) -> bool:
-    after = fixed.eval_after
-    return (learned(fixed) and after is not None and after < (broken.eval_after or 0) - 2
-            and not _rises_after_minimum(fixed, by=0.5))
-
-
-@dataclass(frozen=True)
-class Runs:
-    """The code half of a scenario: its two runs and the checks on what they produced."""
-
-    broken: Recipe
-    fixed: Recipe
-    shows_symptom: Callable[[Outcome], bool]
-    fix_works: Check
-    # The broken recipe's fields that are the cause (the fix changes them): kept from the learner
-    # until they have named it. Empty where the cause is no setting (a method's limits).
-    cause: tuple[str, ...] = ()
-
-
-HEALTHY_LORA = Recipe()  # LoRA at its default rate, schedule and warm-up
-FACTS = {"task": "facts", "batch_size": 4, "max_length": 32}
-
-# Keyed by scenario id; the texts of each scenario are in SCENARIOS_FILE, in display order.
-RUNS: dict[str, Runs] = {
-    "lr-too-low": Runs(
-        replace(HEALTHY_LORA, lr=1e-7), HEALTHY_LORA,
-        flat, lambda b, f: learned(f) and (f.eval_after or 0) < (b.eval_after or 0) - 2, ("lr",)),
-    "all-frozen": Runs(
-        replace(HEALTHY_LORA, bug=FREEZE_ALL), HEALTHY_LORA,
-        lambda b: b.trainable_params == 0 and not b.steps and bool(b.stopped_reason),
-        lambda b, f: f.trainable_params > 0 and learned(f), ("bug",)),
-    "labels-masked": Runs(
-        replace(HEALTHY_LORA, bug=MASK_ALL), HEALTHY_LORA,
-        lambda b: len(b.steps) == 1 and b.steps[0].target_tokens == 0 and b.losses == [None],
-        lambda b, f: learned(f), ("bug",)),
-    "lr-too-high": Runs(
-        Recipe("full", lr=1.0), Recipe("full"),
-        lambda b: b.stopped_reason is not None and len(b.steps) < b.recipe.steps,
-        lambda b, f: learned(f), ("lr",)),
-    "prompt-tiny": Runs(  # new knowledge: a soft prompt steers skills but stores no facts
-        Recipe("prompt", task="facts"), Recipe("full", task="facts"),
-        lambda b: b.stopped_reason is None and (b.eval_after or 0) > 0.5 * (b.eval_before or 0),
-        # The fix reaches a held-out loss at least one nat lower with the same budget.
-        lambda b, f: learned(f) and (f.eval_after or math.inf) < (b.eval_after or 0.0) - 1.0),
-    "overfitting": Runs(
-        Recipe("full", train_examples=4, **FACTS), Recipe("full", **FACTS),
-        _overfits, _generalises, ("train_examples",)),
-}
-
-
-def _numbers(code: Runs) -> dict[str, str]:
-    """What a scenario's texts may quote of its runs, e.g. {fixed_lr}: never a stale copy."""
-    return {"broken_lr": f"{code.broken.rate:g}", "fixed_lr": f"{code.fixed.rate:g}",
-            "broken_steps": str(code.broken.steps), "fixed_steps": str(code.fixed.steps),
-            "broken_trainable": f"{code.broken.trainable():,}",
-            "fixed_trainable": f"{code.fixed.trainable():,}"}
-
-
-def _join(text: ScenarioText, code: Runs) -> Scenario:
-    numbers = _numbers(code)
-
-    def fill(value: str) -> str:
-        return value.format_map(numbers)
-
-    options = tuple(replace(o, text=fill(o.text), feedback=fill(o.feedback)) for o in text.options)
-    return Scenario(text.id, fill(text.title), fill(text.symptom), code.broken, code.fixed, options,
-                    fill(text.change), code.shows_symptom, code.fix_works, code.cause)
-
-
-SCENARIOS: tuple[Scenario, ...] = tuple(_join(t, RUNS[t.id]) for t in load_texts(RUNS))
-BY_ID = {s.id: s for s in SCENARIOS}
-
-
-def get_scenario(scenario_id: str) -> Scenario:
-    if scenario_id not in BY_ID:
-        raise UserInputError(f"unknown scenario {scenario_id!r}: choose one of {', '.join(BY_ID)}")
-    return BY_ID[scenario_id]
-
-
-def check_diagnosis(scenario_id: str, choice: str) -> tuple[bool, str]:
-    """(correct, feedback) for the option with key `choice`."""
-    scenario = get_scenario(scenario_id)
-    option = next((o for o in scenario.options if o.key == choice), None)
-    if option is None:
-        keys = ", ".join(o.key for o in scenario.options)
-        raise UserInputError(f"{choice!r} is not an option of {scenario_id}: choose one of {keys}")
-    return option.correct, option.feedback

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from adaptlab.training.diagnosis import Scenario, check_diagnosis, get_scenario
+from adaptlab.training.scenarios import Scenario, check_diagnosis, get_scenario
 
 MAX_TRIES = 2  # with four options, two tries still ask for a reason, not a lucky sweep
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adaptlab.methods import get_method, settings_of
-from adaptlab.training.plan import RunPlan
+
+if TYPE_CHECKING:  # plan imports torch; Compare reads finished plans without it
+    from adaptlab.training.plan import RunPlan
 
 NOT_USED = "–"  # a method setting of another method: this run has no such setting
 UPLOAD_SOURCE = "examples"  # plan.data_source of a run on the learner's own examples

@@ -29,8 +29,9 @@ from torch import nn
 
 from adaptlab.errors import UserInputError
 from adaptlab.training.plan import RunPlan, plan_run
-from adaptlab.training.run import CANCELLED, TrainingResult, restore_model
+from adaptlab.training.run import TrainingResult, restore_model
 from adaptlab.training.steps import StepResult
+from adaptlab.training.stopping import CANCELLED
 from adaptlab.training.workers import WorkerPool
 
 DIED = "the training worker stopped unexpectedly (out of memory?): press Train to run again"

@@ -14,7 +14,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from adaptlab.census import added_parameter_ids, config_dict, display_name
+from adaptlab.census import added_parameter_ids, display_name
+from adaptlab.counts import config_dict
 from adaptlab.data import Example, batches, encode_all
 from adaptlab.errors import UserInputError
 from adaptlab.training.config import default_lr
@@ -28,8 +29,7 @@ from adaptlab.training.evaluation import (
 from adaptlab.training.metrics import one_answer_warning
 from adaptlab.training.plan import RunPlan, adapt, plan_run
 from adaptlab.training.steps import StepResult, train_steps
-
-CANCELLED = "stopped by the learner"
+from adaptlab.training.stopping import CANCELLED
 
 
 @dataclass

@@ -85,7 +85,7 @@ def _scenario(data: object, name: str, n: int, ids: Collection[str]) -> Scenario
     where = f"{name}: scenario {sid!r}"
     if sid not in ids:
         raise ScenarioFileError(f"{where}: field 'id': no runs for this id in "
-                                f"adaptlab/training/diagnosis.py; choose one of {', '.join(ids)}")
+                                f"adaptlab/training/scenarios.py; choose one of {', '.join(ids)}")
     return ScenarioText(sid, _text(data, "title", where), _text(data, "symptom", where),
                         _text(data, "change", where), _options(data, where))
 
@@ -110,5 +110,5 @@ def load_texts(ids: Collection[str], path: Path = SCENARIOS_FILE) -> tuple[Scena
         if found.count(sid) != 1:
             problem = "missing" if sid not in found else "listed twice"
             raise ScenarioFileError(f"{path.name}: scenario {sid!r}: field 'id': {problem}; "
-                                    "each scenario in adaptlab/training/diagnosis.py appears once")
+                                    "each scenario in adaptlab/training/scenarios.py appears once")
     return texts

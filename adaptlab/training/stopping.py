@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+CANCELLED = "stopped by the learner"  # the Stop button: not a failure, nothing to fix
+
 
 def _lr_advice(lr: float, suggested_lr: float) -> str:
     if lr >= 10 * suggested_lr:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from adaptlab.models import BUNDLED_DIR, MODEL_DIR_ENV
+from adaptlab.model_specs import BUNDLED_DIR, MODEL_DIR_ENV
 from adaptlab.quiz import bank as bank_module
 from adaptlab.store import Store
 from tests.app.conftest import APP, texts, unlock

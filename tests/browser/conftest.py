@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -55,10 +56,12 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90,
     raise TimeoutError(f"{server} did not answer {url}/_stcore/health within {timeout} s")
 
 
-def launch_server(log_path: Path, env: Mapping[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run app.py` on a free port (environment plus `env`); return it and its URL
-    once healthy. The caller stops it: stop_server(), or a kill -9 in the crash test."""
-    port = free_port()
+def launch_server(log_path: Path, env: Mapping[str, str] | None = None,
+                  port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` on `port` (default: a free one; a restarted replica takes
+    its old one back) with the environment plus `env`; return it and its URL once healthy. The
+    caller stops it: stop_server(), or a kill -9 in the crash tests."""
+    port = port or free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
                f"--server.port={port}", "--server.address=127.0.0.1",
                "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
@@ -93,6 +96,56 @@ def streamlit_server(log_path: Path, env: Mapping[str, str] | None = None) -> It
         yield url
     finally:
         stop_server(proc)
+
+
+REPLICA_COOKIE = "ADAPTLAB_REPLICA"  # set by deploy/haproxy.cfg: r1 or r2
+DEPLOY_REQUIRED = "ADAPTLAB_REQUIRE_DEPLOY_TESTS"  # CI sets it: a missing service fails, not skips
+
+
+def empty_postgres_url() -> str:
+    """$ADAPTLAB_TEST_POSTGRES_URL with every table dropped (earlier runs leave sessions and
+    attempts behind); skips without it (fails in CI)."""
+    from sqlalchemy import MetaData, create_engine
+
+    url = os.environ.get("ADAPTLAB_TEST_POSTGRES_URL")
+    if not url:
+        unavailable("ADAPTLAB_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL and sets "
+                    "it)", DEPLOY_REQUIRED)
+    engine = create_engine(url)
+    found = MetaData()
+    found.reflect(engine)
+    found.drop_all(engine)
+    engine.dispose()
+    return url
+
+
+@contextmanager
+def haproxy_balancer(replica_urls: tuple[str, str], folder: Path) -> Iterator[str]:
+    """HAProxy with the repository's deploy/haproxy.cfg (only the addresses rewritten) in front
+    of two replicas; yields its URL once it answers. Skips without haproxy (fails in CI)."""
+    haproxy = shutil.which("haproxy")
+    if haproxy is None:
+        unavailable("no haproxy command (apt-get install haproxy)", DEPLOY_REQUIRED)
+    port = free_port()
+    config = (ROOT / "deploy" / "haproxy.cfg").read_text()
+    for name, url in zip(("replica1", "replica2"), replica_urls, strict=True):
+        config = config.replace(f"{name}:8501", url.removeprefix("http://"))
+    config = config.replace("bind :8080", f"bind 127.0.0.1:{port}")
+    path = folder / "haproxy.cfg"
+    path.write_text(config)
+    proc = subprocess.Popen([haproxy, "-f", str(path)])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc, timeout=30, server="haproxy")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def replica_of(context) -> str | None:
+    """The replica (r1, r2) the balancer pinned this browser context to, by its cookie."""
+    return next((c["value"] for c in context.cookies() if c["name"] == REPLICA_COOKIE), None)
 
 
 def wait_for_run(page, timeout: float = PAGE_TIMEOUT_MS) -> None:

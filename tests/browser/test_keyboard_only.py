@@ -20,7 +20,7 @@ from adaptlab.quiz import (
     bundled_bank,
     presentation,
 )
-from adaptlab.training.diagnosis import SCENARIOS
+from adaptlab.training.scenarios import SCENARIOS
 from tests.browser.conftest import wait_for_run
 from tests.browser.screens import (
     PASSCODE,

@@ -12,48 +12,35 @@ Needs $ADAPTLAB_TEST_POSTGRES_URL (`.ci/run` starts Debian's PostgreSQL and sets
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import create_engine, text
 
 from adaptlab.quiz import ChoiceQuestion, bundled_bank
 from adaptlab.store import Store
 from tests.browser.conftest import (
+    REPLICA_COOKIE,
     ROOT,
-    free_port,
+    empty_postgres_url,
+    haproxy_balancer,
     learner_progress_csv,
     open_quiz_as,
+    replica_of,
     streamlit_server,
     submit_choice,
-    unavailable,
     wait_for_run,
-    wait_healthy,
 )
 
 pytestmark = pytest.mark.browser
 PASSCODE = "replica-test-passcode"
-REPLICA_COOKIE = "ADAPTLAB_REPLICA"  # set by deploy/haproxy.cfg
-REQUIRED = "ADAPTLAB_REQUIRE_DEPLOY_TESTS"  # CI sets it: a missing service fails, not skips
 
 
 @pytest.fixture(scope="module")
 def postgres_url() -> str:
-    url = os.environ.get("ADAPTLAB_TEST_POSTGRES_URL")
-    if not url:
-        unavailable("ADAPTLAB_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL and sets "
-                    "it)", REQUIRED)
-    engine = create_engine(url)
-    with engine.begin() as conn:  # a clean table: earlier runs may have left attempts behind
-        conn.execute(text("DROP TABLE IF EXISTS quiz_attempts"))
-    engine.dispose()
-    return url
+    return empty_postgres_url()  # earlier runs may have left attempts behind
 
 
 @pytest.fixture(scope="module")
@@ -68,24 +55,8 @@ def replicas(tmp_path_factory, chromium_path, postgres_url) -> Iterator[tuple[st
 
 @pytest.fixture(scope="module")
 def balancer(tmp_path_factory, replicas) -> Iterator[str]:
-    haproxy = shutil.which("haproxy")
-    if haproxy is None:
-        unavailable("no haproxy command (apt-get install haproxy)", REQUIRED)
-    port = free_port()
-    config = (ROOT / "deploy" / "haproxy.cfg").read_text()
-    for name, url in zip(("replica1", "replica2"), replicas, strict=True):
-        config = config.replace(f"{name}:8501", url.removeprefix("http://"))
-    config = config.replace("bind :8080", f"bind 127.0.0.1:{port}")
-    path = tmp_path_factory.mktemp("haproxy") / "haproxy.cfg"
-    path.write_text(config)
-    proc = subprocess.Popen([haproxy, "-f", str(path)])
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc, timeout=30, server="haproxy")
+    with haproxy_balancer(replicas, tmp_path_factory.mktemp("haproxy")) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_attempts_through_two_replicas_all_reach_the_instructor(browser, replicas, balancer,
@@ -98,7 +69,7 @@ def test_attempts_through_two_replicas_all_reach_the_instructor(browser, replica
     plan = {f"Ada {run}": [wrong, right], f"Grace {run}": [right],
             f"Alan {run}": [right], f"Barbara {run}": [wrong, right]}
 
-    contexts, replica_of = [], {}
+    contexts, replicas_of = [], {}
     try:
         for learner, answers in plan.items():
             # Each learner's browser stays open, as in class: the balancer counts its connection.
@@ -110,12 +81,11 @@ def test_attempts_through_two_replicas_all_reach_the_instructor(browser, replica
                 wait_for_run(page)
             expect(page.get_by_test_id("stAlert").filter(has_text="Correct.")).to_be_visible()
             expect(page.get_by_test_id("stException")).to_have_count(0)
-            cookies = {c["name"]: c["value"] for c in context.cookies()}
-            replica_of[learner] = cookies.get(REPLICA_COOKIE)
+            replicas_of[learner] = replica_of(context)
     finally:
         for context in contexts:
             context.close()
-    assert set(replica_of.values()) == {"r1", "r2"}, replica_of  # spread over both, each pinned
+    assert set(replicas_of.values()) == {"r1", "r2"}, replicas_of  # spread over both, each pinned
 
     # The database holds each attempt once, whichever replica wrote it.
     store = Store(postgres_url)

@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from adaptlab.census import adapted_skeleton, census, census_summary, explain, per_block, totals
+from adaptlab.census import adapted_skeleton, census, census_summary
+from adaptlab.counts import explain, per_block, totals
 from adaptlab.memory import memory_breakdown
 from adaptlab.models import skeleton
 

@@ -13,16 +13,16 @@ import pytest
 import torch
 
 from adaptlab.errors import UserInputError
-from adaptlab.models import BUNDLED_DIR, load_model, load_tokenizer
-from adaptlab.training.diagnosis import (
+from adaptlab.model_specs import BUNDLED_DIR
+from adaptlab.models import load_model, load_tokenizer
+from adaptlab.training.diagnosis import masked_mean_cross_entropy, run
+from adaptlab.training.scenarios import (
     BY_ID,
     REFUSED,
     SCENARIOS,
     Outcome,
     Recipe,
     check_diagnosis,
-    masked_mean_cross_entropy,
-    run,
 )
 
 needs_model = pytest.mark.skipif(not (BUNDLED_DIR / "config.json").exists(),
@@ -117,8 +117,8 @@ def test_bad_scenario_texts_are_named_by_file_scenario_and_field(tmp_path):
 
 
 def test_the_bundled_texts_match_the_runs():
-    from adaptlab.training.diagnosis import RUNS
     from adaptlab.training.scenario_texts import load_texts
+    from adaptlab.training.scenarios import RUNS
 
     assert [t.id for t in load_texts(RUNS)] == [s.id for s in SCENARIOS] == list(RUNS)
 

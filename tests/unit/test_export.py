@@ -16,7 +16,7 @@ import zipfile
 import pytest
 
 from adaptlab.methods import method_names
-from adaptlab.models import ROOT
+from adaptlab.model_specs import ROOT
 from adaptlab.training.evaluation import eval_set, held_out_loss
 from adaptlab.training.export import export_zip, load_export
 from adaptlab.training.run import run_training

@@ -18,7 +18,7 @@ import sys
 
 import pytest
 
-from adaptlab import models
+from adaptlab import model_specs, models
 from adaptlab.cli import main
 from adaptlab.data import MAX_BYTES, DataError, encode_all, parse_jsonl
 from adaptlab.errors import UserInputError
@@ -209,7 +209,7 @@ def test_prompt_tuning_diverges_in_the_weights_while_the_loss_looks_normal(base,
 
 # ---------------------------------------------------------------- the command line
 
-ENV = {**os.environ, "PYTHONPATH": str(models.ROOT), "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+ENV = {**os.environ, "PYTHONPATH": str(model_specs.ROOT), "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
@@ -272,12 +272,12 @@ def test_cli_table_ends_with_the_divergence(tiny_mini, capsys) -> None:
     assert out.splitlines()[-1].startswith("stopped: At step 1 ") and "diverged" in out
 
 
-@pytest.mark.skipif(not (models.BUNDLED_DIR / "model.safetensors").exists(),
+@pytest.mark.skipif(not (model_specs.BUNDLED_DIR / "model.safetensors").exists(),
                     reason="the bundled model is not built yet")
 def test_cli_lr_1e9_on_the_bundled_model_exits_0_and_explains() -> None:
     proc = subprocess.run([sys.executable, "-m", "adaptlab", "train", "--method", "lora",
                            "--task", "sentiment", "--lr", "1e9", "--steps", "20",
-                           "--format", "json"], cwd=models.ROOT, env=ENV, capture_output=True,
+                           "--format", "json"], cwd=model_specs.ROOT, env=ENV, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     payload = json.loads(proc.stdout)

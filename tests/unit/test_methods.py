@@ -8,7 +8,8 @@ a no-op; and a few optimizer steps lower the loss.
 import pytest
 import torch
 
-from adaptlab.census import census, totals
+from adaptlab.census import census
+from adaptlab.counts import totals
 from adaptlab.errors import UserInputError
 from adaptlab.methods import REGISTRY, get_method, method_names
 

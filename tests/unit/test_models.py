@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from adaptlab import models
+from adaptlab import model_specs, models
 from adaptlab.errors import ModelUnavailableError
 
 
@@ -19,7 +19,7 @@ def in_fresh_process(code: str, hub_cache) -> subprocess.CompletedProcess:
     """huggingface_hub reads its cache location at import, so each case gets its own process."""
     env = {"HF_HUB_CACHE": str(hub_cache), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env=env, cwd=models.ROOT)
+                          env=env, cwd=model_specs.ROOT)
 
 
 def test_missing_hub_weights_fail_fast_with_how_to_get_them(tmp_path):
@@ -50,7 +50,7 @@ def test_a_cached_checkpoint_loads_through_the_same_path(tmp_path):
 
 
 def test_a_missing_bundled_model_says_how_to_restore_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(models, "BUNDLED_DIR", tmp_path / "mini-gpt2")
+    monkeypatch.setattr(model_specs, "BUNDLED_DIR", tmp_path / "mini-gpt2")
     with pytest.raises(ModelUnavailableError, match="git checkout -- assets/models/mini-gpt2"):
         models.load_model("mini")
 
@@ -58,9 +58,9 @@ def test_a_missing_bundled_model_says_how_to_restore_it(tmp_path, monkeypatch):
 def test_a_corrupt_bundled_model_says_how_to_restore_it(tmp_path, monkeypatch):
     folder = tmp_path / "mini-gpt2"
     folder.mkdir()
-    (folder / "config.json").write_text((models.ROOT / "assets/models/mini-gpt2/config.json").read_text())
+    (folder / "config.json").write_text((model_specs.ROOT / "assets/models/mini-gpt2/config.json").read_text())
     (folder / "model.safetensors").write_bytes(b"not a safetensors file")
-    monkeypatch.setattr(models, "BUNDLED_DIR", folder)
+    monkeypatch.setattr(model_specs, "BUNDLED_DIR", folder)
     with pytest.raises(ModelUnavailableError, match="cannot be read") as raised:
         models.load_model("mini")
     assert str(folder) in str(raised.value)  # the command line's user owns the folder
@@ -80,7 +80,24 @@ def test_cli_train_on_an_uncached_hub_model_exits_2_with_one_line(tmp_path):
     env = {"HF_HUB_CACHE": str(tmp_path), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-m", "adaptlab", "train", "--model", "gpt2", "--method", "lora",
                           "--task", "sentiment", "--steps", "2"], capture_output=True, text=True,
-                         timeout=120, env=env, cwd=models.ROOT)
+                         timeout=120, env=env, cwd=model_specs.ROOT)
     assert out.returncode == 2, out.stderr
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "gpt2" in lines[0] and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("name", list(model_specs.MODEL_SPECS))
+def test_the_light_architecture_agrees_with_the_transformers_config(name):
+    config = models.gpt2_config(name)
+    shape = model_specs.architecture(name)
+    assert {f: getattr(config, f) for f in model_specs.SHAPE_FIELDS} == vars(shape)
+
+
+@pytest.mark.parametrize("damage", ["{not json", '{"n_layer": 4}', '{"n_layer": -1, "n_embd": 2, '
+                                    '"n_head": 1, "n_positions": 8, "vocab_size": 9}'])
+def test_a_damaged_config_makes_the_light_architecture_say_how_to_restore_it(tmp_path, monkeypatch,
+                                                                            damage):
+    (tmp_path / "config.json").write_text(damage)
+    monkeypatch.setenv(model_specs.MODEL_DIR_ENV, str(tmp_path))
+    with pytest.raises(ModelUnavailableError, match="config.json .* cannot be read"):
+        model_specs.architecture("mini")

@@ -35,6 +35,7 @@ def test_the_policy_is_stated_with_its_numbers():
     assert "try 1: 100%, try 2: 67%, try 3: 33%" in text and "first go" in text
     assert SINGLE_TRY.describe().startswith("One try per question")
     assert policy_for("") is INTERACTIVE and policy_for("path:classification:before") is SINGLE_TRY
+    assert policy_for("live:3:7") is SINGLE_TRY  # one answer per live question
     with pytest.raises(ValueError):
         TriesPolicy(max_tries=0, penalty=0.5)
 

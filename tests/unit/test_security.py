@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from adaptlab import models
+from adaptlab import model_specs, models
 from adaptlab.errors import ModelUnavailableError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,9 +71,9 @@ def pickle_model_folder(tmp_path: Path, with_safetensors: bool) -> tuple[Path, P
     folder, marker = tmp_path / "model", tmp_path / "MARKER"
     folder.mkdir()
     for name in ("config.json", "tokenizer.json", "tokenizer_config.json"):
-        shutil.copy(models.BUNDLED_DIR / name, folder)
+        shutil.copy(model_specs.BUNDLED_DIR / name, folder)
     if with_safetensors:
-        shutil.copy(models.BUNDLED_DIR / "model.safetensors", folder)
+        shutil.copy(model_specs.BUNDLED_DIR / "model.safetensors", folder)
     (folder / "pytorch_model.bin").write_bytes(pickle.dumps({"weights": _Payload(marker)}))
     return folder, marker
 
@@ -86,7 +86,7 @@ def test_the_payload_really_runs_when_unpickled(tmp_path):
 
 def test_a_folder_with_only_a_pickle_is_refused(tmp_path, monkeypatch):
     folder, marker = pickle_model_folder(tmp_path, with_safetensors=False)
-    monkeypatch.setenv(models.MODEL_DIR_ENV, str(folder))
+    monkeypatch.setenv(model_specs.MODEL_DIR_ENV, str(folder))
     with pytest.raises(ModelUnavailableError, match="no model.safetensors"):
         models.load_model("mini")
     with pytest.raises(ModelUnavailableError):
@@ -96,7 +96,7 @@ def test_a_folder_with_only_a_pickle_is_refused(tmp_path, monkeypatch):
 
 def test_safetensors_win_over_a_pickle_beside_them(tmp_path, monkeypatch):
     folder, marker = pickle_model_folder(tmp_path, with_safetensors=True)
-    monkeypatch.setenv(models.MODEL_DIR_ENV, str(folder))
+    monkeypatch.setenv(model_specs.MODEL_DIR_ENV, str(folder))
     model = models.load_model("mini")
     assert model.config.n_layer == json.loads((folder / "config.json").read_text())["n_layer"]
     assert not marker.exists()
@@ -105,7 +105,7 @@ def test_safetensors_win_over_a_pickle_beside_them(tmp_path, monkeypatch):
 def test_a_pickle_named_model_safetensors_is_refused(tmp_path, monkeypatch):
     folder, marker = pickle_model_folder(tmp_path, with_safetensors=False)
     (folder / "pytorch_model.bin").rename(folder / "model.safetensors")
-    monkeypatch.setenv(models.MODEL_DIR_ENV, str(folder))
+    monkeypatch.setenv(model_specs.MODEL_DIR_ENV, str(folder))
     with pytest.raises(ModelUnavailableError, match="cannot be read"):
         models.load_model("mini")
     assert not marker.exists()

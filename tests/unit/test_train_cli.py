@@ -17,7 +17,7 @@ import torch
 
 from adaptlab import models
 from adaptlab.cli import main
-from adaptlab.models import BUNDLED_DIR, ROOT
+from adaptlab.model_specs import BUNDLED_DIR, ROOT
 from tests.unit.tiny_task import make_tokenizer, tiny_base, tiny_examples
 
 FIELDS = {"losses", "eval_loss_before", "eval_loss_after", "accuracy_before", "accuracy_after",

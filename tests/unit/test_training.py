@@ -17,7 +17,7 @@ import torch
 from adaptlab.data import collate, encode_all
 from adaptlab.errors import UserInputError
 from adaptlab.methods import get_method, method_names
-from adaptlab.models import BUNDLED_DIR
+from adaptlab.model_specs import BUNDLED_DIR
 from adaptlab.training.config import TrainConfig, lr_factor
 from adaptlab.training.evaluation import greedy_complete
 from adaptlab.training.loss import label_loss

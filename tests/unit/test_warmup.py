@@ -1,5 +1,5 @@
-"""ui/warmup.py: an engine page gets the engine loaded before it runs; a training worker (which
-re-runs app.py as its __mp_main__) never starts a warm-up thread of its own."""
+"""ui/warmup.py: load_engine() returns with the engine imported (by the warm-up thread); a
+training worker (which re-runs app.py as its __mp_main__) never starts a warm-up thread."""
 
 from __future__ import annotations
 
@@ -28,10 +28,31 @@ def test_a_spawned_worker_does_not_warm_up():
         child.join(timeout=30)
 
 
-def test_an_engine_page_waits_until_the_engine_is_loaded_and_a_light_page_does_not():
-    code = ("import sys; from ui.warmup import before_page; before_page('methods'); "
-            "light = 'torch' in sys.modules; before_page('train'); "
-            "print(light, all(m in sys.modules for m in ('torch', 'transformers', 'peft')))")
+def test_load_engine_returns_with_the_engine_imported_by_the_warm_up_thread():
+    code = ("import sys; import ui.warmup as w; light = 'torch' in sys.modules; w.load_engine(); "
+            "print(light, all(m in sys.modules for m in ('torch', 'transformers', 'peft')), "
+            "w._imported.is_set())")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert out.stdout.split() == ["False", "True", "True"], out.stderr[-2000:]
+
+
+def test_the_engine_waits_for_a_gap_between_page_scripts():
+    code = ("import sys, time; import ui.warmup as w; from ui.script_slots import script_slot\n"
+            "with script_slot():\n"
+            "    w.warm_up_engine(); time.sleep(w.PAUSE_S + 1.5); during = 'torch' in sys.modules\n"
+            "w._thread.join(timeout=120)\n"
+            "print(during, 'torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          timeout=300)
     assert out.stdout.split() == ["False", "True"], out.stderr[-2000:]
+
+
+def test_a_task_for_after_the_imports_runs_in_the_warm_up_thread():
+    code = ("import sys, threading; import ui.warmup as w; ran = []\n"
+            "w.when_loaded(lambda: ran.append((threading.current_thread().name, 'torch' in sys.modules)))\n"
+            "w._thread.join(timeout=120); w.when_loaded(lambda: ran.append(('now', True)))\n"
+            "print(ran)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert out.stdout.strip() == "[('adaptlab-warm-up', True), ('now', True)]", out.stderr[-2000:]
