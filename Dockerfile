@@ -3,8 +3,11 @@
 #   docker run -p 8501:8501 -e ADAPTLAB_INSTRUCTOR_PASSCODE=... adaptlab
 FROM python:3.11-slim
 
+# MALLOC_ARENA_MAX=2: glibc otherwise keeps an arena per busy thread (every Streamlit session is
+# one): 20 idle learners of a live class held 2.5 MB each, 0.9 MB with it (benchmarks/live_class.py).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    MALLOC_ARENA_MAX=2 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HF_HUB_OFFLINE=1 \

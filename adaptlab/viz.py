@@ -232,6 +232,49 @@ def accuracy_vs_params(reference: pd.DataFrame, mine: pd.DataFrame, chance: floa
             text=[row.run], textposition="bottom center", textfont={"size": 12, "color": "#000"},
             marker={"color": colour, "symbol": symbol, "size": 17, "line": {"width": 2, "color": "#000"}},
             hovertemplate=f"{row.run}: %{{y:.0%}}<br>%{{x:,}} trainable parameters<extra>your run</extra>"))
+    return _accuracy_frame(fig, chance, metric)
+
+
+def class_board(reference: pd.DataFrame, runs: pd.DataFrame, chance: float | None,
+                metric: str) -> go.Figure:
+    """A live class's runs over the reference sweep: log x, one marker shape and colour per family.
+
+    `runs`: id, title, family, trainable_params, accuracy. Runs of one method share a parameter
+    count; each point is nudged sideways (at most 8%, by its id) so they do not hide each
+    other; the hover gives the exact count. customdata[0] is the run's id: a click on a point
+    selects that run (clickmode "event+select").
+    """
+    fig = go.Figure()
+    for family, (colour, symbol) in FAMILY_STYLE.items():
+        part = reference[reference["family"] == family]
+        if not part.empty:
+            fig.add_trace(go.Scatter(
+                x=part["trainable_params"].tolist(), y=part["headline"].tolist(),
+                # No labels: eleven of them crowd the top of the chart; the hover names each.
+                mode="markers", text=part["title"].tolist(), opacity=0.4, showlegend=False,
+                unselected={"marker": {"opacity": 1}},  # a click must not fade the rest
+                marker={"color": colour, "symbol": symbol, "size": 10},
+                hovertemplate="%{text}: %{y:.0%} (reference, mean of 3 seeds)<extra></extra>"))
+    for family, (colour, symbol) in FAMILY_STYLE.items():
+        part = runs[runs["family"] == family]
+        if part.empty:
+            continue
+        nudge = [10 ** (((i * 7) % 9 - 4) / 100) for i in part["id"]]
+        fig.add_trace(go.Scatter(
+            x=[n * x for n, x in zip(nudge, part["trainable_params"], strict=True)],
+            y=part["accuracy"].tolist(), mode="markers", name=family, text=part["title"].tolist(),
+            customdata=[[int(i), int(p)] for i, p in zip(part["id"], part["trainable_params"],
+                                                         strict=True)],
+            marker={"color": colour, "symbol": symbol, "size": 15,
+                    "line": {"width": 1.5, "color": "#000"}},
+            selected={"marker": {"size": 22}}, unselected={"marker": {"opacity": 1}},
+            hovertemplate="%{text}: %{y:.0%}<br>%{customdata[1]:,} trainable parameters"
+                          "<extra>click for its settings</extra>"))
+    return _accuracy_frame(fig, chance, metric).update_layout(clickmode="event+select")
+
+
+def _accuracy_frame(fig: go.Figure, chance: float | None, metric: str) -> go.Figure:
+    """What the accuracy-against-parameters charts share: log x, percent y, the chance line."""
     if chance is not None:
         fig.add_hline(y=chance, line={"dash": "dash", "color": "#777"},
                       annotation_text=f"chance {chance:.0%}", annotation_position="bottom right")

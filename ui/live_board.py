@@ -21,13 +21,12 @@ from adaptlab.errors import UserInputError
 from adaptlab.live import assignments, board, gains
 from adaptlab.methods import REGISTRY
 from adaptlab.store import StoreError
+from adaptlab.viz import class_board
 from ui.charts import plotly_chart
 from ui.state import widget_key
 from ui.text import plain
 
 if TYPE_CHECKING:
-    import plotly.graph_objects as go
-
     from adaptlab.store import Store
 
 PAGE = "live_board"
@@ -46,58 +45,6 @@ class BoardView:
 
 def board_view() -> BoardView:
     return st.session_state.setdefault("adaptlab.live_board", BoardView())
-
-
-# ---------------------------------------------------------------- the chart (no Streamlit calls)
-
-def board_figure(reference: pd.DataFrame, runs: pd.DataFrame, chance: float | None,
-                 metric: str) -> go.Figure:
-    """The class's runs over the reference sweep: log x, one marker shape and colour per family.
-
-    Runs of one method share a parameter count; each point is nudged sideways (at most 8%, by
-    its id) so they do not hide each other; the hover gives the exact count. customdata[0] is
-    the run's id: a click on a point selects that run.
-    """
-    import plotly.graph_objects as go
-
-    from adaptlab.viz import FAMILY_STYLE
-
-    fig = go.Figure()
-    for family, (colour, symbol) in FAMILY_STYLE.items():
-        part = reference[reference["family"] == family]
-        if not part.empty:
-            fig.add_trace(go.Scatter(
-                x=part["trainable_params"].tolist(), y=part["headline"].tolist(),
-                # No labels: eleven of them crowd the top of the chart; the hover names each.
-                mode="markers", text=part["title"].tolist(), opacity=0.4, showlegend=False,
-                unselected={"marker": {"opacity": 1}},  # a click must not fade the rest
-                marker={"color": colour, "symbol": symbol, "size": 10},
-                hovertemplate="%{text}: %{y:.0%} (reference, mean of 3 seeds)<extra></extra>"))
-    for family, (colour, symbol) in FAMILY_STYLE.items():
-        part = runs[runs["family"] == family]
-        if part.empty:
-            continue
-        nudge = [10 ** (((i * 7) % 9 - 4) / 100) for i in part["id"]]
-        fig.add_trace(go.Scatter(
-            x=[n * x for n, x in zip(nudge, part["trainable_params"], strict=True)],
-            y=part["accuracy"].tolist(), mode="markers", name=family,
-            text=[board.title(m) for m in part["method"]],
-            customdata=[[int(i), int(p)] for i, p in zip(part["id"], part["trainable_params"],
-                                                         strict=True)],
-            marker={"color": colour, "symbol": symbol, "size": 15,
-                    "line": {"width": 1.5, "color": "#000"}},
-            selected={"marker": {"size": 22}}, unselected={"marker": {"opacity": 1}},
-            hovertemplate="%{text}: %{y:.0%}<br>%{customdata[1]:,} trainable parameters"
-                          "<extra>click for its settings</extra>"))
-    if chance is not None:
-        fig.add_hline(y=chance, line={"dash": "dash", "color": "#777"},
-                      annotation_text=f"chance {chance:.0%}", annotation_position="bottom right")
-    fig.update_layout(height=460, xaxis={"type": "log", "title": "trainable parameters (log scale)"},
-                      yaxis={"range": [-0.05, 1.1], "tickformat": ".0%", "title": metric},
-                      legend={"orientation": "h", "y": -0.18, "yanchor": "top"},
-                      margin={"l": 10, "r": 10, "t": 30, "b": 10}, showlegend=True,
-                      clickmode="event+select")
-    return fig
 
 
 # ---------------------------------------------------------------- instructor: assign
@@ -198,7 +145,8 @@ def lab_board(store: Store, session_id: int) -> None:
         return
     runs = board.runs(store, session_id, task=current.task)
     reference, chance, metric = _reference(current.task)
-    plotly_chart(board_figure(reference, runs, chance, metric), key=CHART_KEY,
+    titled = runs.assign(title=[board.title(m) for m in runs["method"]])
+    plotly_chart(class_board(reference, titled, chance, metric), key=CHART_KEY,
                  on_select="rerun", selection_mode="points",
                  alt=f"{metric} against trainable parameters on {current.task}: {len(runs)} runs "
                      f"of the class over {len(reference)} reference methods.")

@@ -21,6 +21,7 @@ ADAPTLAB_WARM_UP=0 turns the thread off (callers of `load_engine()` then import 
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import multiprocessing
@@ -111,6 +112,11 @@ def _import_all() -> None:
     for name in ENGINE:
         _wait_for_quiet()
         _import(name)
+    # ~470k objects that live as long as the process: frozen, Python's full collections no longer
+    # scan them (~250 ms holding the GIL each, the largest health-check spikes of a live class
+    # where nobody trains, benchmarks/live_class.py; ui.jobs freezes again after the workers).
+    gc.collect()
+    gc.freeze()
     with _lock:  # from here on, when_loaded() runs its task at once
         _imported.set()
         tasks = list(_after)

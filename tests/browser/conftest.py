@@ -180,12 +180,12 @@ def submit_choice(page, option: str) -> None:
     page.get_by_role("button", name=re.compile(r"^Check answer")).click()
 
 
-def unlock_instructor(page, url: str, passcode: str) -> None:
-    """Open the app at `url`, go to the Instructor page and unlock it with `passcode`."""
+def unlock_instructor(page, url: str, passcode: str, link: str = "Instructor") -> None:
+    """Open the app at `url`, go to a passcode page (Instructor, Live class) and unlock it."""
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.goto(url)
     wait_for_run(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Instructor").click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=link).click()
     wait_for_run(page)
     page.get_by_label("Instructor passcode").fill(passcode)
     page.get_by_role("button", name="Unlock").click()

@@ -13,7 +13,13 @@ from playwright.sync_api import expect
 
 from adaptlab.live import assignments, board, join_session, open_session
 from adaptlab.store import Store
-from tests.browser.conftest import PAGE_TIMEOUT_MS, open_quiz_as, streamlit_server, wait_for_run
+from tests.browser.conftest import (
+    PAGE_TIMEOUT_MS,
+    open_quiz_as,
+    streamlit_server,
+    unlock_instructor,
+    wait_for_run,
+)
 from tests.browser.test_train_path import open_in_sidebar, set_number
 
 pytestmark = pytest.mark.browser
@@ -48,13 +54,7 @@ def live_server(tmp_path_factory, chromium_path) -> Iterator[tuple[str, str]]:
 
 
 def open_live_class(page, url: str) -> None:
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
-    page.goto(url)
-    wait_for_run(page)
-    open_in_sidebar(page, "Live class")
-    page.get_by_label("Instructor passcode").fill(PASSCODE)
-    page.get_by_role("button", name="Unlock").click()
-    wait_for_run(page)
+    unlock_instructor(page, url, PASSCODE, link="Live class")
 
 
 def test_a_learners_finished_run_appears_on_the_instructors_board(browser, live_server):

@@ -25,6 +25,7 @@ from tests.browser.conftest import (
     PAGE_TIMEOUT_MS,
     empty_postgres_url,
     streamlit_server,
+    unlock_instructor,
     wait_for_run,
 )
 from tests.browser.test_accessibility import blocking_violations
@@ -49,14 +50,7 @@ def live_server(tmp_path_factory, chromium_path) -> Iterator[tuple[str, str]]:
 
 
 def open_live_page(page, url: str) -> None:
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
-    page.goto(url)
-    wait_for_run(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Live class").click()
-    wait_for_run(page)
-    page.get_by_label("Instructor passcode").fill(PASSCODE)
-    page.get_by_role("button", name="Unlock").click()
-    wait_for_run(page)
+    unlock_instructor(page, url, PASSCODE, link="Live class")
 
 
 def sign_in_and_join(page, name: str, typed_code: str | None) -> None:
