@@ -6,7 +6,7 @@ over both replicas and pins each with its cookie (checked: both replicas serve a
 instructor opens a session, the learners join with the code, a question is pushed, answered,
 counted on the projector's chart and revealed. The instructor assigns methods, and one learner's
 finished run is stored for the class lab board through adaptlab.live.board.record_run, as the
-Train page does when a run ends (a real run costs minutes here; test_live_board.py trains one).
+Train page does when a run ends (a real run costs minutes here; test_live_board_path.py trains one).
 
 Then the instructor's replica, which serves a learner too, is killed with SIGKILL and started
 again on its port. Nothing acknowledged is lost: the database holds the session, its members,
