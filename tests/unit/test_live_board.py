@@ -98,7 +98,7 @@ def test_a_second_store_on_the_same_database_sees_the_board(store, room):
     """Two replicas share one database: what one records, the other's board reads."""
     assignments.assign(store, room, ["ann"], "sentiment")
     board.record_run(store, summary("r1", "lora", 0.8, room))
-    other = Store(str(store.url))
+    other = Store(store.url.render_as_string(hide_password=False))  # str() hides it
     try:
         assert assignments.assignment_for(other, room, "ann") == (next(iter(REGISTRY)), "sentiment")
         assert list(board.runs(other, room)["run_id"]) == ["r1"]
