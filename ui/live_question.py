@@ -187,14 +187,11 @@ def _send(question: Question, push: Push) -> None:
 
 def _revealed(question: Question, grade) -> None:
     from adaptlab.live.tally import key_lines
+    from ui.quiz_widgets import show_verdict
 
     if grade is None:
         st.info("You did not answer this one.", icon=":material/info:")
-    elif grade.correct:
-        st.success(f"You were right. Score {grade.score:.0%}.", icon=":material/check_circle:")
-    elif grade.score > 0:
-        st.warning(f"Partly right. Score {grade.score:.0%}.", icon=":material/rule:")
     else:
-        st.error(f"Not right. Score {grade.score:.0%}.", icon=":material/cancel:")
+        show_verdict(grade, right="You were right")
     st.markdown("**The answer:**\n" + "\n".join(f"- {line}" for line in key_lines(question)))
     st.info(f"Explanation: {question.explanation}", icon=":material/school:")

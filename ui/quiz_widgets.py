@@ -266,17 +266,22 @@ def _show_notices(qs: QuestionState) -> None:
         st.caption("This try is graded but was not saved: see the database message above.")
 
 
+def show_verdict(grade, right: str = "Correct") -> None:
+    """A graded answer's mark: right (in the words `right`), partly right or not, with its score."""
+    if grade.correct:
+        st.success(f"{right}. Score {grade.score:.0%}.", icon=":material/check_circle:")
+    elif grade.score > 0:
+        st.warning(f"Partly right. Score {grade.score:.0%}.", icon=":material/rule:")
+    else:
+        st.error(f"Not right. Score {grade.score:.0%}.", icon=":material/cancel:")
+
+
 def show_feedback(question: Question, context: str, qs: QuestionState) -> None:
     _show_notices(qs)
     if not qs.tries:
         return
     last = qs.tries[-1].grade
-    if last.correct:
-        st.success(f"Correct. Score {last.score:.0%}.", icon=":material/check_circle:")
-    elif last.score > 0:
-        st.warning(f"Partly right. Score {last.score:.0%}.", icon=":material/rule:")
-    else:
-        st.error(f"Not right. Score {last.score:.0%}.", icon=":material/cancel:")
+    show_verdict(last)
     if last.feedback:
         st.markdown("\n".join(f"- {line}" for line in last.feedback))
     if not qs.finished:

@@ -98,7 +98,8 @@ def when_loaded(task: Callable[[], object]) -> None:
     if the engine is imported already. A failing task is logged, not raised."""
     with _lock:
         if _enabled() and not _imported.is_set():
-            _after.append(task)
+            if task not in _after:  # Train asks on every rerun until the imports are done
+                _after.append(task)
             _start_locked()
             return
     if _imported.is_set() or engine_loaded():
