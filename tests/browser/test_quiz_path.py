@@ -64,8 +64,12 @@ def test_order_steps_by_drag_and_by_keyboard(page, quiz_server):
     open_quiz_as(page, url, learner)
     page.get_by_test_id("stSelectbox").click()
     page.get_by_role("option", name="The order of events in one training step").click()
-    wait_for_run(page)
+    # Wait for what the rerun draws, not only for a quiet script: on a loaded machine the rerun
+    # may not have started 150 ms after the click, and Next would then move the old section on.
+    sized = len(bundled_bank().by_topic("training_step"))
+    expect(page.get_by_text(f"Question 1 of {sized}", exact=False)).to_be_visible()
     page.get_by_role("button", name="Next question").click()  # question 2: ord-step-basic
+    expect(page.get_by_text(f"Question 2 of {sized}", exact=False)).to_be_visible()
     wait_for_run(page)
     listed = "ol[aria-label^='Steps of: A minimal training step']"
     steps = page.locator(f"{listed} li")
