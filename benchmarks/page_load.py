@@ -10,11 +10,19 @@ finished running the script (tests/browser/conftest.py's server and browser mach
   With --think S the visitor reads each page for S seconds before the next click (a learner
   does; the engine then loads in the background, ui/warmup.py); the default 0 clicks at once.
 
+- `baseline_s`: the floor on this machine, measured in the same run: a fresh server of a bare
+  Streamlit script (a title only) and of one with a single Plotly chart, each opened as a cold
+  first visit. Streamlit's own browser code and its chart module cost this much before any of
+  AdaptLab's runs; a page can be no faster than its floor.
+
+With --repeat N every figure is the median of N rounds (the times vary by a few tenths of a
+second from run to run on a small machine).
+
 Prints JSON (also written to --json-out). With --screenshots DIR it saves full-page PNGs of
 Home, Methods and Parameters on the path (docs/screenshots/ is where the README takes them from).
 
     python benchmarks/page_load.py [--only methods,train] [--think 3] [--skip-cold]
-                                   [--screenshots docs/screenshots] [--json-out FILE]
+                                   [--repeat 3] [--screenshots docs/screenshots] [--json-out FILE]
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -51,6 +60,14 @@ HEADINGS = {"": "AdaptLab", "methods": "Methods: what gets trained?",
             "diagnose": "Diagnose a broken run", "quiz": "Quiz", "instructor": "Instructor"}
 PAGES = {p.url_path: (p.title, HEADINGS[p.url_path]) for p in NAV_PAGES if p.url_path in HEADINGS}
 SCREENSHOTS = {"": "home", "methods": "methods", "parameters": "parameters"}
+# The floor: Streamlit alone, with AdaptLab's page config and .streamlit/config.toml.
+BASELINES = {
+    "bare": 'import streamlit as st\nst.set_page_config(layout="wide")\nst.title("Baseline")\n',
+    "one_plotly_chart": (
+        'import plotly.graph_objects as go\nimport streamlit as st\n'
+        'st.set_page_config(layout="wide")\nst.title("Baseline")\n'
+        'st.plotly_chart(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])))\n'),
+}
 
 
 def wait_for_heading(page, heading: str, start: float) -> float:
@@ -83,6 +100,24 @@ def cold_visits(browser, log: Path, only: list[str]) -> dict[str, float]:
     return times
 
 
+def baseline_visits(browser, log: Path) -> dict[str, float]:
+    """Each BASELINES script as the cold first visit of its own fresh server."""
+    folder = Path(tempfile.mkdtemp())
+    times = {}
+    for name, source in BASELINES.items():
+        script = folder / f"{name}.py"
+        script.write_text(source)
+        with streamlit_server(log, script=str(script)) as url:
+            page = browser.new_page(viewport=VIEWPORT)
+            times[name] = open_and_time(page, url, "Baseline")
+            page.close()
+    return times
+
+
+def medians(rounds: list[dict[str, float]]) -> dict[str, float]:
+    return {name: round(statistics.median(r[name] for r in rounds), 2) for name in rounds[0]}
+
+
 def path_visits(browser, log: Path, only: list[str], shots: Path | None,
                 think: float) -> dict[str, float]:
     """Home on a fresh server, then each page's first visit through the sidebar, `think`
@@ -109,6 +144,8 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0.0,
                         help="seconds on each page before the next click (path only)")
     parser.add_argument("--screenshots", type=Path, help="save home/methods/parameters PNGs here")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds; each figure is the median over them (default 1)")
     parser.add_argument("--json-out", type=Path, help="also write the JSON report here")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
@@ -119,14 +156,19 @@ def main() -> None:
         sys.exit(f"unknown pages {unknown}: choose from home, {', '.join(p for p in PAGES if p)}")
 
     log = Path(tempfile.mkdtemp()) / "server.log"
-    report: dict = {"budget_s": BUDGET_S, "think_s": args.think}
+    if args.repeat < 1:
+        sys.exit("--repeat takes a whole number of rounds, 1 or more")
+    report: dict = {"budget_s": BUDGET_S, "think_s": args.think, "rounds": args.repeat}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        if not args.skip_cold:
-            report["cold_first_visit_s"] = cold_visits(browser, log, wanted)
-        report["path_first_visit_s"] = path_visits(browser, log, wanted, args.screenshots,
-                                                   args.think)
+        rounds = [{"baseline_s": baseline_visits(browser, log),
+                   **({} if args.skip_cold else
+                      {"cold_first_visit_s": cold_visits(browser, log, wanted)}),
+                   "path_first_visit_s": path_visits(browser, log, wanted, args.screenshots,
+                                                     args.think)}
+                  for _ in range(args.repeat)]
         browser.close()
+    report.update({kind: medians([r[kind] for r in rounds]) for kind in rounds[0]})
     report["over_budget"] = sorted({f"{kind}:{name}" for kind in ("cold_first_visit_s",
                                                                     "path_first_visit_s")
                                     for name, s in report.get(kind, {}).items() if s > BUDGET_S})

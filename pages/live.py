@@ -11,16 +11,19 @@ import streamlit as st
 
 from ui import live_host
 from ui.instructor_auth import passcode_gate
-from ui.store_access import open_store, show_store_error
 
 st.title("Live class")
 if not passcode_gate():
     st.stop()
+
+# After the gate: the passcode form draws without pandas and SQLAlchemy (0.5 s on a fresh server).
+from ui.store_access import open_store, show_store_error  # noqa: E402
+
 store = open_store(detail=True)
 if store is None:
     st.stop()
 
-from adaptlab.live import open_session_of_instructor  # noqa: E402  (after the gate: SQLAlchemy)
+from adaptlab.live import open_session_of_instructor  # noqa: E402
 from adaptlab.store import StoreError  # noqa: E402
 
 try:

@@ -31,9 +31,15 @@ with controls, st.container(border=True):
     report = view.report_or_error(model, spec, values)
     if report is not None:
         defaults = vars(spec.config_cls())
-        with st.expander("Link to this setup", icon=":material/link:"):
-            st.caption("Add this to the page's address to open it set up like this:")
-            st.code(link_for(model, spec.name, values, defaults), language=None, wrap_lines=True)
+        # Drawn only when opened: st.code's browser module (1.5 MB) would otherwise be fetched
+        # on every first visit to this page, for a folded box (benchmarks/page_load.py).
+        link_box = st.expander("Link to this setup", icon=":material/link:",
+                               key=f"{PAGE}.link", on_change="rerun")
+        if link_box.open:
+            with link_box:
+                st.caption("Add this to the page's address to open it set up like this:")
+                st.code(link_for(model, spec.name, values, defaults), language=None,
+                        wrap_lines=True)
 
 with results:
     if report is None:

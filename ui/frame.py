@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from adaptlab.errors import ModelUnavailableError, UserInputError
+from ui.element_code import preload_element_code
 from ui.jobs import keep_alive
 from ui.state import NAME_LIMIT, learner, widget_key
 from ui.text import plain
@@ -24,6 +25,9 @@ log = logging.getLogger("adaptlab.app")
 BASE_CSS = """
 <style>
 [data-testid="stCaptionContainer"] { opacity: 1 !important; color: #555b62 !important; }
+/* st.text shows file lines and run messages (the upload example): fixed-width, as they are. */
+[data-testid="stText"], [data-testid="stText"] * {
+    font-family: "Source Code Pro", Menlo, Consolas, monospace; font-size: .85rem; }
 </style>
 """
 
@@ -80,6 +84,7 @@ def sidebar() -> None:
         )
         st.toggle("Projector mode (larger text)", key=widget_key("sidebar", "projector"),
                   on_change=_save_projector, help="For showing AdaptLab to a room.")
+        preload_element_code()
     st.html(BASE_CSS + (PROJECTOR_CSS if me.projector else ""))
     if keep_alive():
         _watch_runs()

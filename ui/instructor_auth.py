@@ -19,12 +19,11 @@ import hmac
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
-import pandas as pd
 import streamlit as st
 
-from adaptlab.spreadsheet import safe_frame
 from ui.attempt_limits import FailureLimiter, Wait, client_key, wait_words
 from ui.config_checks import (
     MIN_PASSCODE_LENGTH,
@@ -34,6 +33,9 @@ from ui.config_checks import (
 )
 from ui.state import widget_key
 from ui.text import plain
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger("adaptlab.app")
 
@@ -174,6 +176,8 @@ def app_origin() -> str:
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Learner-typed text starting with = + - @ would run as a formula in Excel: quote it."""
+    from adaptlab.spreadsheet import safe_frame  # pandas: only once a table is exported
+
     return safe_frame(frame)
 
 

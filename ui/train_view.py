@@ -214,7 +214,9 @@ def _format_help() -> None:
         'space). Optional `split`: `"train"` or `"validation"`; left out, every '
         f"{VALIDATION_EVERY}th example is held out for scoring. At most {MAX_EXAMPLES:,} "
         f"examples and {MAX_BYTES // (1024 * 1024)} MB. For example:")
-    st.code(UPLOAD_TEMPLATE, language="json", wrap_lines=True)
+    # Plain fixed-width text, not st.code: the code element's browser module (1.5 MB) cost the
+    # Train page's first visit for a folded box; the download below is the way to copy it.
+    st.text(UPLOAD_TEMPLATE)
 
 
 def own_data(page: str, locked: bool) -> tuple[str, list[Example] | None]:

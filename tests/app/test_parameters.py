@@ -103,3 +103,15 @@ def test_a_junk_link_is_refused_with_a_warning_and_the_page_works(open_page):
     assert metric(at, "Trainable").value == f"{census_summary('mini', 'full')['trainable_params']:,}"
     at.selectbox(key="parameters.method").select("bitfit").run()
     assert not at.exception and metric(at, "Frozen")
+
+
+def test_the_setup_link_is_drawn_when_its_box_is_opened(open_page):
+    """Folded, the box holds no code element (its browser module is heavy); opened, the link."""
+    at = open_page(PAGE)
+    at.selectbox(key="parameters.method").select("lora").run()
+    at.number_input(key="parameters.lora.r").set_value(4).run()
+    assert not at.exception and not at.code
+    at.session_state["parameters.link"] = True
+    at.run()
+    assert not at.exception
+    assert [c.value for c in at.code] == ["?model=mini&method=lora&r=4"]

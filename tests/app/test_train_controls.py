@@ -65,7 +65,7 @@ def test_the_upload_format_example_and_template_are_on_the_page(open_page):
     at = open_page(PAGE)
     page_text = texts(at.markdown)
     assert "`prompt`" in page_text and "`completion`" in page_text and "`split`" in page_text
-    assert UPLOAD_TEMPLATE.strip() in [c.value.strip() for c in at.code]  # the example, in full
+    assert UPLOAD_TEMPLATE.strip() in [t.value.strip() for t in at.text]  # the example, in full
     (template,) = [b for b in at.get("download_button") if b.proto.id.endswith("train.template")]
     assert template.proto.label.startswith("Download this template")
     assert len(parse_jsonl(UPLOAD_TEMPLATE)) == 4  # what the learner downloads trains as is

@@ -57,12 +57,13 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90,
 
 
 def launch_server(log_path: Path, env: Mapping[str, str] | None = None,
-                  port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run app.py` on `port` (default: a free one; a restarted replica takes
-    its old one back) with the environment plus `env`; return it and its URL once healthy. The
-    caller stops it: stop_server(), or a kill -9 in the crash tests."""
+                  port: int | None = None, script: str = "app.py") -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` (or another `script`, run from the repository with its
+    .streamlit/config.toml) on `port` (default: a free one; a restarted replica takes its old
+    one back) with the environment plus `env`; return it and its URL once healthy. The caller
+    stops it: stop_server(), or a kill -9 in the crash tests."""
     port = port or free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+    command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless=true",
                f"--server.port={port}", "--server.address=127.0.0.1",
                "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
                "--global.developmentMode=false"]
@@ -89,9 +90,11 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def streamlit_server(log_path: Path, env: Mapping[str, str] | None = None) -> Iterator[str]:
-    """`streamlit run app.py` on a free port; yields its URL once healthy; stops it after."""
-    proc, url = launch_server(log_path, env)
+def streamlit_server(log_path: Path, env: Mapping[str, str] | None = None,
+                     script: str = "app.py") -> Iterator[str]:
+    """`streamlit run app.py` (or `script`) on a free port; yields its URL once healthy; stops
+    it after."""
+    proc, url = launch_server(log_path, env, script=script)
     try:
         yield url
     finally:

@@ -36,8 +36,8 @@ print("heavy:" + ",".join(m for m in {heavy!r} if m in sys.modules))
 """
 
 
-def heavy_modules_after(page: str) -> list[str]:
-    out = subprocess.run([sys.executable, "-c", SCRIPT.format(page=page, heavy=HEAVY)], cwd=ROOT,
+def heavy_modules_after(page: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", SCRIPT.format(page=page, heavy=heavy)], cwd=ROOT,
                          capture_output=True, text=True, timeout=300,
                          env={**os.environ, "ADAPTLAB_WARM_UP": "0"})  # ui/warmup.py
     assert out.returncode == 0, out.stderr[-2000:]
@@ -55,3 +55,17 @@ def test_the_method_registry_loads_without_torch():
 @pytest.mark.parametrize("page", [p.file for p in PAGES])
 def test_every_page_renders_without_importing_torch(page):
     assert heavy_modules_after("" if page == "pages/home.py" else page) == []
+
+
+@pytest.mark.parametrize("page", ["pages/instructor.py", "pages/live.py"])
+def test_a_locked_passcode_page_draws_its_form_without_pandas_or_sqlalchemy(page):
+    """An instructor opens these first in class: their imports wait until the passcode is in."""
+    assert heavy_modules_after(page, ("pandas", "sqlalchemy")) == []
+
+
+def test_every_preloaded_element_module_exists_in_the_pinned_streamlit():
+    """ui/element_code.py finds Streamlit's hashed file names on disk; a rename in a new
+    Streamlit would silently stop the preload, so the pinned version must have them all."""
+    from ui.element_code import ELEMENT_MODULES, element_files
+
+    assert [name.split(".")[0] for name in element_files()] == list(ELEMENT_MODULES)
