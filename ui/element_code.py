@@ -32,6 +32,8 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.js")
 
 # Runs once per browser tab (later reruns and pages find the modules loaded). st.html, not a
 # custom component: a component's own browser code (about 190 KB) slowed Home's first visit.
+# "Quiet" is read from stApp's data-test-script-state, the attribute Streamlit's own end-to-end
+# tests read; should a later Streamlit drop it, nothing is preloaded (and the browser test fails).
 SCRIPT = """<script>
 (() => {
   if (window.__adaptlabElementCode) return;
