@@ -8,6 +8,7 @@ The instructor's tab keeps nothing of the session: every run reads it from the d
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -78,18 +79,30 @@ def open_form(store: Store) -> None:
         st.rerun()
 
 
-def _end(session_id: int) -> None:
-    from adaptlab.live import end_session
+def _change_session(session_id: int, error: str, change: Callable[[Store], object]) -> None:
+    """A button's change to the session, `change(store)`. A refusal is kept under `error` for
+    the page's next run to show (a callback's own messages vanish with the rerun); on success
+    the cached status is forgotten, so learners on this server see it at their next tick."""
+    from adaptlab.live import LiveError
     from adaptlab.store import StoreError
     from ui.store_access import get_store
 
     try:
-        end_session(get_store(), session_id)
-    except StoreError as exc:
-        st.session_state[widget_key(LIVE, "end_error")] = str(exc)
+        change(get_store())
+    except (LiveError, StoreError) as exc:
+        st.session_state[widget_key(LIVE, error)] = str(exc)
         return
     status_cache().forget(session_id)
-    log.info("live class: session %s ended", session_id)
+
+
+def _end(session_id: int) -> None:
+    from adaptlab.live import end_session
+
+    def end(store: Store) -> None:
+        end_session(store, session_id)
+        log.info("live class: session %s ended", session_id)
+
+    _change_session(session_id, "end_error", end)
 
 
 def join_details(session: ClassSession) -> None:
@@ -188,34 +201,23 @@ def _short(text: str, limit: int = 90) -> str:
 
 
 def _push(session_id: int, question_id: str | None) -> None:
-    from adaptlab.live import LiveError, push_question
-    from adaptlab.store import StoreError
-    from ui.store_access import get_store
+    from adaptlab.live import push_question
 
-    error_key = widget_key(LIVE, "push_error")
     if not question_id:
-        st.session_state[error_key] = "Choose a question to push first."
+        st.session_state[widget_key(LIVE, "push_error")] = "Choose a question to push first."
         return
-    try:
-        push = push_question(get_store(), session_id, question_id)
-    except (LiveError, StoreError) as exc:
-        st.session_state[error_key] = str(exc)
-        return
-    status_cache().forget(session_id)  # learners on this server see it at their next tick
-    log.info("live class: question pushed to session %s (push %s)", session_id, push.id)
+
+    def push(store: Store) -> None:
+        pushed = push_question(store, session_id, question_id)
+        log.info("live class: question pushed to session %s (push %s)", session_id, pushed.id)
+
+    _change_session(session_id, "push_error", push)
 
 
 def _reveal(session_id: int, push_id: int) -> None:
     from adaptlab.live import reveal
-    from adaptlab.store import StoreError
-    from ui.store_access import get_store
 
-    try:
-        reveal(get_store(), push_id)
-    except StoreError as exc:
-        st.session_state[widget_key(LIVE, "push_error")] = str(exc)
-        return
-    status_cache().forget(session_id)
+    _change_session(session_id, "push_error", lambda store: reveal(store, push_id))
 
 
 @st.fragment(run_every=POLL_S)
