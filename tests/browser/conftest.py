@@ -101,6 +101,18 @@ def streamlit_server(log_path: Path, env: Mapping[str, str] | None = None,
         stop_server(proc)
 
 
+@contextmanager
+def lab_server(folder: Path, passcode: str,
+               env: Mapping[str, str] | None = None) -> Iterator[tuple[str, str]]:
+    """`streamlit run app.py` with its own SQLite file in `folder` (never the repository's
+    data/adaptlab.db) and an instructor `passcode`; yields (app URL, database URL)."""
+    db_url = f"sqlite:///{folder / 'lab.db'}"
+    with streamlit_server(folder / "server.log", {
+            "ADAPTLAB_DB_URL": db_url, "ADAPTLAB_INSTRUCTOR_PASSCODE": passcode,
+            **(env or {})}) as url:
+        yield url, db_url
+
+
 REPLICA_COOKIE = "ADAPTLAB_REPLICA"  # set by deploy/haproxy.cfg: r1 or r2
 DEPLOY_REQUIRED = "ADAPTLAB_REQUIRE_DEPLOY_TESTS"  # CI sets it: a missing service fails, not skips
 

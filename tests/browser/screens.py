@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PAGE_TIMEOUT_MS, streamlit_server, wait_for_run
+from tests.browser.conftest import PAGE_TIMEOUT_MS, lab_server, wait_for_run
 from ui.navigation import available_pages
 
 PASSCODE = "screens passcode 2026"
@@ -25,10 +25,7 @@ SIZES = {"1280x720": {"width": 1280, "height": 720}, "1920x1080": {"width": 1920
 
 @pytest.fixture(scope="module")
 def lab_url(tmp_path_factory, chromium_path) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("screens")
-    env = {"ADAPTLAB_DB_URL": f"sqlite:///{tmp / 'quiz.db'}",
-           "ADAPTLAB_INSTRUCTOR_PASSCODE": PASSCODE}
-    with streamlit_server(tmp / "server.log", env) as url:
+    with lab_server(tmp_path_factory.mktemp("screens"), PASSCODE) as (url, _):
         yield url
 
 

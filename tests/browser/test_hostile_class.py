@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 from adaptlab.quiz import ChoiceQuestion, bundled_bank
 from tests.browser.conftest import (
     PAGE_TIMEOUT_MS,
+    lab_server,
     open_quiz_as,
-    streamlit_server,
     submit_choice,
     unlock_instructor,
     wait_for_run,
@@ -32,10 +32,7 @@ FORMULA_NAME = '=HYPERLINK("http://evil.example","x")'
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, chromium_path) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("hostile")
-    env = {"ADAPTLAB_DB_URL": f"sqlite:///{tmp / 'quiz.db'}",
-           "ADAPTLAB_INSTRUCTOR_PASSCODE": PASSCODE}
-    with streamlit_server(tmp / "server.log", env) as url:
+    with lab_server(tmp_path_factory.mktemp("hostile"), PASSCODE) as (url, _):
         yield url
 
 

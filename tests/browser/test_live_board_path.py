@@ -16,8 +16,8 @@ from adaptlab.live import assignments, board, join_session, open_session
 from adaptlab.store import Store
 from tests.browser.conftest import (
     PAGE_TIMEOUT_MS,
+    lab_server,
     open_quiz_as,
-    streamlit_server,
     unlock_instructor,
     wait_for_run,
 )
@@ -48,11 +48,8 @@ CLASS_POINTS = """() => {
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, chromium_path) -> Iterator[tuple[str, str]]:
-    tmp = tmp_path_factory.mktemp("live_board")
-    url = f"sqlite:///{tmp / 'class.db'}"
-    env = {"ADAPTLAB_DB_URL": url, "ADAPTLAB_INSTRUCTOR_PASSCODE": PASSCODE}
-    with streamlit_server(tmp / "server.log", env) as app_url:
-        yield app_url, url
+    with lab_server(tmp_path_factory.mktemp("live_board"), PASSCODE) as urls:
+        yield urls
 
 
 def open_live_class(page, url: str) -> None:

@@ -24,6 +24,7 @@ from adaptlab.store import Store
 from tests.browser.conftest import (
     PAGE_TIMEOUT_MS,
     empty_postgres_url,
+    lab_server,
     streamlit_server,
     unlock_instructor,
     wait_for_run,
@@ -41,12 +42,10 @@ assert isinstance(QUESTION, ChoiceQuestion) and not QUESTION.multiple
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory, chromium_path) -> Iterator[tuple[str, str]]:
-    tmp = tmp_path_factory.mktemp("live_browser")
-    db_url = f"sqlite:///{tmp / 'live.db'}"
-    env = {"ADAPTLAB_DB_URL": db_url, "ADAPTLAB_INSTRUCTOR_PASSCODE": PASSCODE,
-           "ADAPTLAB_WARM_UP": "0"}  # no engine pages here: keep the 2 cores for the class
-    with streamlit_server(tmp / "server.log", env) as url:
-        yield url, db_url
+    # No engine pages here: the warm-up stays off, to keep the 2 cores for the class.
+    with lab_server(tmp_path_factory.mktemp("live_browser"), PASSCODE,
+                    {"ADAPTLAB_WARM_UP": "0"}) as urls:
+        yield urls
 
 
 def open_live_page(page, url: str) -> None:

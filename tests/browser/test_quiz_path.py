@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from adaptlab.quiz import ChoiceQuestion, bundled_bank, presentation
 from adaptlab.quiz.paths import bundled_paths
 from adaptlab.store import Store
-from tests.browser.conftest import open_quiz_as, streamlit_server, submit_choice, wait_for_run
+from tests.browser.conftest import lab_server, open_quiz_as, submit_choice, wait_for_run
 
 pytestmark = pytest.mark.browser
 LEARNER = "Browser learner"
@@ -25,11 +25,8 @@ PASSCODE = "browser quiz passcode 2026"
 
 @pytest.fixture(scope="module")
 def quiz_server(tmp_path_factory, chromium_path) -> Iterator[tuple[str, str]]:
-    tmp = tmp_path_factory.mktemp("quiz_browser")
-    db_url = f"sqlite:///{tmp / 'quiz.db'}"
-    env = {"ADAPTLAB_DB_URL": db_url, "ADAPTLAB_INSTRUCTOR_PASSCODE": PASSCODE}
-    with streamlit_server(tmp / "server.log", env) as url:
-        yield url, db_url
+    with lab_server(tmp_path_factory.mktemp("quiz_browser"), PASSCODE) as urls:
+        yield urls
 
 
 def test_answer_one_question_in_the_browser(page, quiz_server):
