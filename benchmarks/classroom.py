@@ -58,6 +58,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.report import print_report  # noqa: E402
 from benchmarks.streamlit_client import AppSession, element_text  # noqa: E402
 from tests.browser.conftest import launch_server, stop_server  # noqa: E402
 
@@ -464,11 +465,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    report = run(args)
-    text = json.dumps(report, indent=2)
-    if args.json_out:
-        args.json_out.write_text(text + "\n")
-    print(text)
+    print_report(run(args), args.json_out)
 
 
 if __name__ == "__main__":

@@ -79,6 +79,7 @@ from benchmarks.classroom import (  # noqa: E402
     with_server,
 )
 from benchmarks.hostile_client import widget_id  # noqa: E402
+from benchmarks.report import print_report  # noqa: E402
 from benchmarks.streamlit_client import AppSession, element_text  # noqa: E402
 
 PASSCODE = "live-class benchmark passcode 2026"  # >= 12 characters (ui/config_checks.py)
@@ -558,11 +559,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    report = run(args)
-    text = json.dumps(report, indent=2)
-    if args.json_out:
-        args.json_out.write_text(text + "\n")
-    print(text)
+    print_report(run(args), args.json_out)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ Home, Methods and Parameters on the path (docs/screenshots/ is where the README 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -41,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from benchmarks.report import print_report  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -174,10 +174,7 @@ def main() -> None:
                                     for name, s in report.get(kind, {}).items() if s > BUDGET_S})
     report.update({"cpu_count": os.cpu_count(), "load_avg_1min": round(os.getloadavg()[0], 2),
                    "server_log": str(log)})
-    text = json.dumps(report, indent=2)
-    if args.json_out:
-        args.json_out.write_text(text + "\n")
-    print(text)
+    print_report(report, args.json_out)
 
 
 if __name__ == "__main__":
