@@ -32,5 +32,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # .streamlit/config.toml in the image carries the security settings (no usage stats, XSRF on, no
 # tracebacks, 5 MB uploads). The cookie secret comes from STREAMLIT_SERVER_COOKIE_SECRET at run
 # time, the same value on every replica.
-CMD ["streamlit", "run", "app.py", "--server.address=0.0.0.0", "--server.port=8501", \
+CMD ["streamlit", "run", "serve.py", "--server.address=0.0.0.0", "--server.port=8501", \
      "--server.headless=true", "--server.fileWatcherType=none"]

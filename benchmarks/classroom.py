@@ -1,4 +1,4 @@
-"""A class at once: N learners open Train and start a run together on one `streamlit run app.py`.
+"""A class at once: N learners open Train and start a run together on one `streamlit run serve.py`.
 
 Budgets (DESIGN.md, issue 13): 30 learners x 20 steps all done within 1.3x the pure compute
 time (in every one of --repeat runs); the health endpoint's p99 within 200 ms and its slowest

@@ -6,7 +6,7 @@ p99 within 200 ms and its slowest answer within 500 ms throughout (the classroom
 benchmarks/classroom.py).
 
 Everything goes through the app, over Streamlit's WebSocket protocol (benchmarks/
-streamlit_client.py, as benchmarks/classroom.py): one `streamlit run app.py` on a temp SQLite
+streamlit_client.py, as benchmarks/classroom.py): one `streamlit run serve.py` on a temp SQLite
 database with an instructor passcode. The instructor's tab opens Home, then the Live class page,
 unlocks it with the passcode and opens a session with the page's form (the page itself, not
 adaptlab.live). Each learner is its own Streamlit session: it opens Home with the join link

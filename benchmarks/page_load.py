@@ -1,10 +1,12 @@
-"""How fast every page renders in a real browser after `streamlit run app.py` starts (budget 1.5 s).
+"""How fast every page renders in a real browser after `streamlit run serve.py` starts (budget 1.5 s).
 
 Two measurements, both timed from navigation until the page's title shows and Streamlit has
 finished running the script (tests/browser/conftest.py's server and browser machinery):
 
 - `cold_first_visit_s`: for each page, a fresh server whose very first visitor opens that page's
-  link. Nothing is imported or cached yet: the worst case, and what a deep link from a slide gets.
+  link. Nothing is cached yet: the worst case, and what a deep link from a slide gets. With
+  --app-py also `cold_first_visit_app_py_s`, the same through a plain `streamlit run app.py`
+  (no page libraries imported before the server answers), in the same rounds.
 - `path_first_visit_s`: one fresh server; Home, then every page clicked in the sidebar in
   learning order, each visited for the first time (what the issue timed: Methods took 8.8 s).
   With --think S the visitor reads each page for S seconds before the next click (a learner
@@ -21,7 +23,7 @@ second from run to run on a small machine).
 Prints JSON (also written to --json-out). With --screenshots DIR it saves full-page PNGs of
 Home, Methods and Parameters on the path (docs/screenshots/ is where the README takes them from).
 
-    python benchmarks/page_load.py [--only methods,train] [--think 3] [--skip-cold]
+    python benchmarks/page_load.py [--only methods,train] [--think 3] [--skip-cold] [--app-py]
                                    [--repeat 3] [--screenshots docs/screenshots] [--json-out FILE]
 """
 
@@ -89,11 +91,11 @@ def click_and_time(page, link: str, heading: str) -> float:
     return wait_for_heading(page, heading, start)
 
 
-def cold_visits(browser, log: Path, only: list[str]) -> dict[str, float]:
+def cold_visits(browser, log: Path, only: list[str], script: str = "serve.py") -> dict[str, float]:
     """Each page as the first visit of a fresh server (its own server start, its own tab)."""
     times = {}
     for path in only:
-        with streamlit_server(log) as url:
+        with streamlit_server(log, script=script) as url:
             page = browser.new_page(viewport=VIEWPORT)
             times[path or "home"] = open_and_time(page, f"{url}/{path}", PAGES[path][1])
             page.close()
@@ -141,6 +143,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated url paths (home for /); default: all")
     parser.add_argument("--skip-cold", action="store_true", help="only the sidebar path")
+    parser.add_argument("--app-py", action="store_true",
+                        help="also time cold visits through `streamlit run app.py`")
     parser.add_argument("--think", type=float, default=0.0,
                         help="seconds on each page before the next click (path only)")
     parser.add_argument("--screenshots", type=Path, help="save home/methods/parameters PNGs here")
@@ -164,6 +168,8 @@ def main() -> None:
         rounds = [{"baseline_s": baseline_visits(browser, log),
                    **({} if args.skip_cold else
                       {"cold_first_visit_s": cold_visits(browser, log, wanted)}),
+                   **({"cold_first_visit_app_py_s": cold_visits(browser, log, wanted, "app.py")}
+                      if args.app_py and not args.skip_cold else {}),
                    "path_first_visit_s": path_visits(browser, log, wanted, args.screenshots,
                                                      args.think)}
                   for _ in range(args.repeat)]

@@ -52,7 +52,7 @@ Set one of at least {MIN_PASSCODE_LENGTH} characters in either place, then reloa
   passcode = "{EXAMPLE}"
   ```
 
-- or the environment of the server: `{PASSCODE_ENV}="{EXAMPLE}" streamlit run app.py`
+- or the environment of the server: `{PASSCODE_ENV}="{EXAMPLE}" streamlit run serve.py`
 
 Pick your own: a few random words with a number, not a word or a name.
 """

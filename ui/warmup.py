@@ -35,7 +35,10 @@ from ui.script_slots import scripts_running
 
 log = logging.getLogger("adaptlab.warmup")
 
-LIGHT = ("pandas", "plotly.graph_objects", "adaptlab.viz")
+# What most pages import to draw themselves (a table, a chart, the quiz store); serve.py imports
+# them before the server answers, and this thread again (a no-op then) under `streamlit run app.py`.
+LIGHT = ("pandas", "plotly.graph_objects", "adaptlab.viz", "sqlalchemy",
+         "PIL.Image")  # PIL and numpy: Streamlit's image code, for the page icon
 ENGINE = ("torch", "transformers", "peft", "adaptlab.census",
           "adaptlab.training.jobs")  # in dependency order
 PAUSE_S = 1.0
@@ -106,9 +109,14 @@ def when_loaded(task: Callable[[], object]) -> None:
         _run(task)
 
 
-def _import_all() -> None:
+def import_page_libraries() -> None:
+    """Import LIGHT now, in this thread (serve.py: before the server answers its first visitor)."""
     for name in LIGHT:
         _import(name)
+
+
+def _import_all() -> None:
+    import_page_libraries()
     _needed.wait(PAUSE_S)
     for name in ENGINE:
         _wait_for_quiet()

@@ -1,4 +1,4 @@
-"""Real-browser machinery: a `streamlit run app.py` server, headless Debian Chromium, helpers.
+"""Real-browser machinery: a `streamlit run serve.py` server, headless Debian Chromium, helpers.
 
 Browsers are never downloaded (`playwright install` is not used): Playwright drives
 /usr/bin/chromium (or $CHROMIUM_PATH). Without it the browser tests skip, unless
@@ -57,8 +57,8 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90,
 
 
 def launch_server(log_path: Path, env: Mapping[str, str] | None = None,
-                  port: int | None = None, script: str = "app.py") -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run app.py` (or another `script`, run from the repository with its
+                  port: int | None = None, script: str = "serve.py") -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run serve.py` (or another `script`, run from the repository with its
     .streamlit/config.toml) on `port` (default: a free one; a restarted replica takes its old
     one back) with the environment plus `env`; return it and its URL once healthy. The caller
     stops it: stop_server(), or a kill -9 in the crash tests."""
@@ -91,8 +91,8 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def streamlit_server(log_path: Path, env: Mapping[str, str] | None = None,
-                     script: str = "app.py") -> Iterator[str]:
-    """`streamlit run app.py` (or `script`) on a free port; yields its URL once healthy; stops
+                     script: str = "serve.py") -> Iterator[str]:
+    """`streamlit run serve.py` (or `script`) on a free port; yields its URL once healthy; stops
     it after."""
     proc, url = launch_server(log_path, env, script=script)
     try:
@@ -104,7 +104,7 @@ def streamlit_server(log_path: Path, env: Mapping[str, str] | None = None,
 @contextmanager
 def lab_server(folder: Path, passcode: str,
                env: Mapping[str, str] | None = None) -> Iterator[tuple[str, str]]:
-    """`streamlit run app.py` with its own SQLite file in `folder` (never the repository's
+    """`streamlit run serve.py` with its own SQLite file in `folder` (never the repository's
     data/adaptlab.db) and an instructor `passcode`; yields (app URL, database URL)."""
     db_url = f"sqlite:///{folder / 'lab.db'}"
     with streamlit_server(folder / "server.log", {

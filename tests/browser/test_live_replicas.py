@@ -82,7 +82,7 @@ def option(question: ChoiceQuestion, right: bool) -> str:
 
 @dataclass
 class Replica:
-    """One `streamlit run app.py` that can be killed and started again on its port."""
+    """One `streamlit run serve.py` that can be killed and started again on its port."""
 
     name: str  # its cookie value in deploy/haproxy.cfg: r1, r2
     folder: Path

@@ -1,6 +1,6 @@
 """docs/deploy.md in miniature: two replicas behind HAProxy, attempts in one real PostgreSQL.
 
-Two `streamlit run app.py` processes share ADAPTLAB_DB_URL (a PostgreSQL database) and sit behind
+Two `streamlit run serve.py` processes share ADAPTLAB_DB_URL (a PostgreSQL database) and sit behind
 HAProxy started with the repository's own deploy/haproxy.cfg (only the addresses rewritten).
 Learners answer in real Chromium through the balancer, which spreads them over both replicas and
 pins each browser to one with its cookie; the instructor's per-learner CSV download on either

@@ -26,7 +26,7 @@ def test_quick_start_offers_cpu_torch_before_its_two_commands():
     blocks = code_blocks(quick_start(README.read_text(encoding="utf-8")))
     assert blocks[0] == [CPU_TORCH]
     assert len(blocks[1]) == 2
-    assert "streamlit run app.py" in blocks[1][0] and "pytest" in blocks[1][1]
+    assert "streamlit run serve.py" in blocks[1][0] and "pytest" in blocks[1][1]
 
 
 def test_ci_finds_the_quick_start_test_line_first():

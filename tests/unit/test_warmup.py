@@ -1,5 +1,6 @@
 """ui/warmup.py: load_engine() returns with the engine imported (by the warm-up thread); a
-training worker (which re-runs app.py as its __mp_main__) never starts a warm-up thread."""
+training worker (which re-runs app.py as its __mp_main__) never starts a warm-up thread; serve.py
+imports the page libraries before the server answers."""
 
 from __future__ import annotations
 
@@ -56,3 +57,22 @@ def test_a_task_for_after_the_imports_runs_in_the_warm_up_thread():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          timeout=300)
     assert out.stdout.strip() == "[('adaptlab-warm-up', True), ('now', True)]", out.stderr[-2000:]
+
+
+def test_serve_py_imports_the_page_libraries_before_serving_and_not_the_engine():
+    # `streamlit run serve.py` must find its st.App (else Streamlit runs serve.py as a page);
+    # entering the app's lifespan (before the server listens) imports what pages draw with.
+    code = (
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
+        "from streamlit.web.server.app_discovery import discover_asgi_app\n"
+        "import serve\n"
+        "print(discover_asgi_app(Path('serve.py')).is_asgi_app, Path(serve.app.script_path).name)\n"
+        "before = 'pandas' in sys.modules\n"
+        "async def enter():\n"
+        "    async with serve.import_before_serving(serve.app):\n"
+        "        return all(m in sys.modules for m in ('pandas', 'plotly.graph_objects', 'sqlalchemy'))\n"
+        "print(before, asyncio.run(enter()), 'torch' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert out.stdout.split() == ["True", "app.py", "False", "True", "False"], out.stderr[-2000:]
