@@ -13,9 +13,10 @@ finished running the script (tests/browser/conftest.py's server and browser mach
   does; the engine then loads in the background, ui/warmup.py); the default 0 clicks at once.
 
 - `baseline_s`: the floor on this machine, measured in the same run: a fresh server of a bare
-  Streamlit script (a title only) and of one with a single Plotly chart, each opened as a cold
-  first visit. Streamlit's own browser code and its chart module cost this much before any of
-  AdaptLab's runs; a page can be no faster than its floor.
+  Streamlit script (a title only) and of one with a single Plotly chart (and, for comparison,
+  the same chart in Vega-Lite and in ECharts), each opened as a cold first visit. Streamlit's
+  own browser code and its chart module cost this much before any of AdaptLab's runs; a page
+  can be no faster than its floor.
 
 With --repeat N every figure is the median of N rounds (the times vary by a few tenths of a
 second from run to run on a small machine).
@@ -69,6 +70,17 @@ BASELINES = {
         'import plotly.graph_objects as go\nimport streamlit as st\n'
         'st.set_page_config(layout="wide")\nst.title("Baseline")\n'
         'st.plotly_chart(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])))\n'),
+    # The same bar chart in the two lighter chart kinds Streamlit ships: what a first view with
+    # a chart would cost without Plotly's 4.6 MB browser module.
+    "one_vega_lite_chart": (
+        'import streamlit as st\nst.set_page_config(layout="wide")\nst.title("Baseline")\n'
+        'st.vega_lite_chart({"data": {"values": [{"x": "a", "y": 1}, {"x": "b", "y": 2}]}, '
+        '"mark": "bar", "encoding": {"x": {"field": "x", "type": "nominal"}, '
+        '"y": {"field": "y", "type": "quantitative"}}})\n'),
+    "one_echarts_chart": (
+        'import streamlit as st\nst.set_page_config(layout="wide")\nst.title("Baseline")\n'
+        'st.echarts_chart({"xAxis": {"type": "category", "data": ["a", "b"]}, '
+        '"yAxis": {"type": "value"}, "series": [{"type": "bar", "data": [1, 2]}]})\n'),
 }
 
 
