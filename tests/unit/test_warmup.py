@@ -12,6 +12,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def run_python(code: str) -> subprocess.CompletedProcess:
+    """`code` in a fresh interpreter in the repository (nothing imported yet), its output kept."""
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
 def _child_enabled(queue) -> None:
     from ui.warmup import _enabled
 
@@ -33,8 +39,7 @@ def test_load_engine_returns_with_the_engine_imported_by_the_warm_up_thread():
     code = ("import sys; import ui.warmup as w; light = 'torch' in sys.modules; w.load_engine(); "
             "print(light, all(m in sys.modules for m in ('torch', 'transformers', 'peft')), "
             "w._imported.is_set())")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300)
+    out = run_python(code)
     assert out.stdout.split() == ["False", "True", "True"], out.stderr[-2000:]
 
 
@@ -44,8 +49,7 @@ def test_the_engine_waits_for_a_gap_between_page_scripts():
             "    w.warm_up_engine(); time.sleep(w.PAUSE_S + 1.5); during = 'torch' in sys.modules\n"
             "w._thread.join(timeout=120)\n"
             "print(during, 'torch' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300)
+    out = run_python(code)
     assert out.stdout.split() == ["False", "True"], out.stderr[-2000:]
 
 
@@ -54,8 +58,7 @@ def test_a_task_for_after_the_imports_runs_in_the_warm_up_thread():
             "w.when_loaded(lambda: ran.append((threading.current_thread().name, 'torch' in sys.modules)))\n"
             "w._thread.join(timeout=120); w.when_loaded(lambda: ran.append(('now', True)))\n"
             "print(ran)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300)
+    out = run_python(code)
     assert out.stdout.strip() == "[('adaptlab-warm-up', True), ('now', True)]", out.stderr[-2000:]
 
 
@@ -73,6 +76,5 @@ def test_serve_py_imports_the_page_libraries_before_serving_and_not_the_engine()
         "    async with serve.import_before_serving(serve.app):\n"
         "        return all(m in sys.modules for m in ('pandas', 'plotly.graph_objects', 'sqlalchemy'))\n"
         "print(before, asyncio.run(enter()), 'torch' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300)
+    out = run_python(code)
     assert out.stdout.split() == ["True", "app.py", "False", "True", "False"], out.stderr[-2000:]
