@@ -63,22 +63,19 @@ HEADINGS = {"": "AdaptLab", "methods": "Methods: what gets trained?",
             "diagnose": "Diagnose a broken run", "quiz": "Quiz", "instructor": "Instructor"}
 PAGES = {p.url_path: (p.title, HEADINGS[p.url_path]) for p in NAV_PAGES if p.url_path in HEADINGS}
 SCREENSHOTS = {"": "home", "methods": "methods", "parameters": "parameters"}
-# The floor: Streamlit alone, with AdaptLab's page config and .streamlit/config.toml.
+# The floor: Streamlit alone, with AdaptLab's page config and .streamlit/config.toml; a title,
+# then nothing, or the same two-bar chart in Plotly and in the two lighter chart kinds Streamlit
+# ships (what a first view with a chart would cost without Plotly's 4.6 MB browser module).
+BASELINE_PAGE = 'import streamlit as st\nst.set_page_config(layout="wide")\nst.title("Baseline")\n'
 BASELINES = {
-    "bare": 'import streamlit as st\nst.set_page_config(layout="wide")\nst.title("Baseline")\n',
-    "one_plotly_chart": (
-        'import plotly.graph_objects as go\nimport streamlit as st\n'
-        'st.set_page_config(layout="wide")\nst.title("Baseline")\n'
-        'st.plotly_chart(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])))\n'),
-    # The same bar chart in the two lighter chart kinds Streamlit ships: what a first view with
-    # a chart would cost without Plotly's 4.6 MB browser module.
-    "one_vega_lite_chart": (
-        'import streamlit as st\nst.set_page_config(layout="wide")\nst.title("Baseline")\n'
+    "bare": BASELINE_PAGE,
+    "one_plotly_chart": ('import plotly.graph_objects as go\n' + BASELINE_PAGE
+                         + 'st.plotly_chart(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])))\n'),
+    "one_vega_lite_chart": BASELINE_PAGE + (
         'st.vega_lite_chart({"data": {"values": [{"x": "a", "y": 1}, {"x": "b", "y": 2}]}, '
         '"mark": "bar", "encoding": {"x": {"field": "x", "type": "nominal"}, '
         '"y": {"field": "y", "type": "quantitative"}}})\n'),
-    "one_echarts_chart": (
-        'import streamlit as st\nst.set_page_config(layout="wide")\nst.title("Baseline")\n'
+    "one_echarts_chart": BASELINE_PAGE + (
         'st.echarts_chart({"xAxis": {"type": "category", "data": ["a", "b"]}, '
         '"yAxis": {"type": "value"}, "series": [{"type": "bar", "data": [1, 2]}]})\n'),
 }
@@ -151,12 +148,24 @@ def path_visits(browser, log: Path, only: list[str], shots: Path | None,
     return times
 
 
+def one_round(browser, log: Path, wanted: list[str],
+              args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """Every measurement the arguments ask for, once, in the order the report lists them."""
+    times = {"baseline_s": baseline_visits(browser, log)}
+    if not args.skip_cold:
+        times["cold_first_visit_s"] = cold_visits(browser, log, wanted)
+        if args.app_py:
+            times["cold_first_visit_app_py_s"] = cold_visits(browser, log, wanted, "app.py")
+    times["path_first_visit_s"] = path_visits(browser, log, wanted, args.screenshots, args.think)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated url paths (home for /); default: all")
     parser.add_argument("--skip-cold", action="store_true", help="only the sidebar path")
     parser.add_argument("--app-py", action="store_true",
-                        help="also time cold visits through `streamlit run app.py`")
+                        help="also time cold visits through `streamlit run app.py` (not with --skip-cold)")
     parser.add_argument("--think", type=float, default=0.0,
                         help="seconds on each page before the next click (path only)")
     parser.add_argument("--screenshots", type=Path, help="save home/methods/parameters PNGs here")
@@ -171,20 +180,14 @@ def main() -> None:
     if unknown:
         sys.exit(f"unknown pages {unknown}: choose from home, {', '.join(p for p in PAGES if p)}")
 
-    log = Path(tempfile.mkdtemp()) / "server.log"
     if args.repeat < 1:
         sys.exit("--repeat takes a whole number of rounds, 1 or more")
+
+    log = Path(tempfile.mkdtemp()) / "server.log"
     report: dict = {"budget_s": BUDGET_S, "think_s": args.think, "rounds": args.repeat}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        rounds = [{"baseline_s": baseline_visits(browser, log),
-                   **({} if args.skip_cold else
-                      {"cold_first_visit_s": cold_visits(browser, log, wanted)}),
-                   **({"cold_first_visit_app_py_s": cold_visits(browser, log, wanted, "app.py")}
-                      if args.app_py and not args.skip_cold else {}),
-                   "path_first_visit_s": path_visits(browser, log, wanted, args.screenshots,
-                                                     args.think)}
-                  for _ in range(args.repeat)]
+        rounds = [one_round(browser, log, wanted, args) for _ in range(args.repeat)]
         browser.close()
     report.update({kind: medians([r[kind] for r in rounds]) for kind in rounds[0]})
     report["over_budget"] = sorted({f"{kind}:{name}" for kind in ("cold_first_visit_s",
