@@ -62,9 +62,10 @@ def test_a_task_for_after_the_imports_runs_in_the_warm_up_thread():
     assert out.stdout.strip() == "[('adaptlab-warm-up', True), ('now', True)]", out.stderr[-2000:]
 
 
-def test_serve_py_imports_the_page_libraries_before_serving_and_not_the_engine():
+def test_serve_py_imports_the_page_code_before_serving_and_not_the_engine():
     # `streamlit run serve.py` must find its st.App (else Streamlit runs serve.py as a page);
-    # entering the app's lifespan (before the server listens) imports what pages draw with.
+    # entering the app's lifespan (before the server listens) imports what pages draw with and
+    # the pages' own modules, and still not the engine.
     code = (
         "import asyncio, sys\n"
         "from pathlib import Path\n"
@@ -74,7 +75,8 @@ def test_serve_py_imports_the_page_libraries_before_serving_and_not_the_engine()
         "before = 'pandas' in sys.modules\n"
         "async def enter():\n"
         "    async with serve.import_before_serving(serve.app):\n"
-        "        return all(m in sys.modules for m in ('pandas', 'plotly.graph_objects', 'sqlalchemy'))\n"
+        "        return all(m in sys.modules for m in ('pandas', 'plotly.graph_objects', 'sqlalchemy',\n"
+        "                                              'ui.train_view', 'ui.diagnose_view'))\n"
         "print(before, asyncio.run(enter()), 'torch' in sys.modules)\n")
     out = run_python(code)
     assert out.stdout.split() == ["True", "app.py", "False", "True", "False"], out.stderr[-2000:]
