@@ -4,9 +4,10 @@ Streamlit runs nothing of an app until its first visitor connects, so the first 
 kind of page used to wait for pandas, plotly and SQLAlchemy to import inside its script run
 (about 0.5-1 s on the 2-core classroom machine; issue 14: every first visit within 1.5 s).
 Here they, and the pages' own modules (ui), are imported while the server starts, before it
-answers: st.App's lifespan runs before the server listens. The engine (torch, transformers, peft: seconds) still loads in the
-background after the first page is drawn (ui/warmup.py), so the server is up about a second
-later than a bare `streamlit run app.py`, which still works, without this head start.
+answers: st.App's lifespan runs before the server listens. The engine (torch, transformers,
+peft: seconds) still loads in the background after the first page is drawn (ui/warmup.py), so
+the server is up about a second later than a bare `streamlit run app.py`, which still works,
+without this head start.
 """
 
 from __future__ import annotations
