@@ -7,6 +7,8 @@ colour is never the only cue.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -129,11 +131,14 @@ def loss_chart(train: pd.DataFrame, evals: pd.DataFrame, total_steps: int | None
                              line={"color": EVAL_COLOUR, "dash": "dash"},
                              marker={"size": 11, "symbol": "diamond"},
                              hovertemplate="step %{x}: held-out loss %{y:.4f}<extra></extra>"))
-    if total_steps:
-        fig.update_xaxes(range=[-0.5, total_steps + 0.5])
+    if total_steps:  # room for the last step's marker and its tick label inside the chart
+        pad = max(0.5, total_steps * 0.03)
+        fig.update_xaxes(range=[-pad, total_steps + pad])
+    # The legend sits on the plot's top edge and grows upwards: when projector mode's larger
+    # type wraps it onto two lines, plotly makes room above rather than covering the first steps.
     fig.update_layout(height=360, xaxis_title="step", yaxis_title="loss (cross-entropy)",
-                      legend={"orientation": "h", "y": 1.14}, margin=_FIGURE_MARGIN,
-                      showlegend=True)
+                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+                      margin=_FIGURE_MARGIN, showlegend=True)
     return fig
 
 
@@ -201,8 +206,91 @@ def accuracy_bars(before: float, after: float, chance: float | None, metric: str
     return fig
 
 
+@dataclass(frozen=True)
+class LabelGeometry:
+    """How the log-x, 0-100 % accuracy charts draw at 1280x720, in px: about 600 px of plot
+    across the x range and 270 px per 100 % of y; 11 px type, about 6 px a character and 13 px a
+    line, centred 14 px above or below its marker (about 12 px)."""
+
+    plot_width: float = 600
+    per_unit_y: float = 270
+    char: float = 6
+    line: float = 13
+    offset: float = 14
+    marker: float = 12
+
+
+LAPTOP_LABELS = LabelGeometry()
+# for_projector(): type 1.5 times larger, markers a third larger, the chart a quarter taller.
+PROJECTOR_LABELS = LabelGeometry(per_unit_y=270 * 1.25, char=9, line=19, offset=19, marker=16)
+_X_PAD_DECADES = 0.4  # room for the first and last points' labels inside the plot
+# Where plotly puts a label for each textposition, from its marker's centre: x in half label
+# widths plus marker widths, y in offsets. Best first.
+_LABEL_PLACES = {"top center": (0, 0, 1), "bottom center": (0, 0, -1),
+                 "top right": (1, 0, 1), "top left": (-1, 0, 1),
+                 "bottom right": (1, 0, -1), "bottom left": (-1, 0, -1),
+                 "middle right": (1, 0.7, 0), "middle left": (-1, -0.7, 0)}
+
+
+def log_x_range(x: pd.Series) -> list[float]:
+    """The x range (log10 units, as plotly's log axes take it) of the points, padded."""
+    logs = [math.log10(max(v, 1)) for v in x]
+    return [min(logs) - _X_PAD_DECADES, max(logs) + _X_PAD_DECADES]
+
+
+@dataclass(frozen=True)
+class _Box:
+    x: float  # centre, px
+    y: float
+    half_width: float
+    half_height: float
+
+    def overlaps(self, other: _Box) -> bool:
+        return (abs(self.x - other.x) < self.half_width + other.half_width
+                and abs(self.y - other.y) < self.half_height + other.half_height)
+
+
+def label_boxes(x: pd.Series, y: pd.Series, text: pd.Series, positions: pd.Series,
+                x_range: list[float], geometry: LabelGeometry = LAPTOP_LABELS,
+                ) -> tuple[list[_Box], list[_Box]]:
+    """(markers, labels) as boxes in px, for plotly textpositions such as "top center"."""
+    px_per_decade = geometry.plot_width / (x_range[1] - x_range[0])
+    markers, labels = [], []
+    for value_x, value_y, label, position in zip(x, y, text, positions, strict=True):
+        centre_x = math.log10(max(value_x, 1)) * px_per_decade
+        centre_y = value_y * geometry.per_unit_y
+        markers.append(_Box(centre_x, centre_y, geometry.marker / 2, geometry.marker / 2))
+        half_width = len(str(label)) * geometry.char / 2
+        widths, markers_across, side = _LABEL_PLACES[position]
+        labels.append(_Box(centre_x + widths * half_width + markers_across * geometry.marker,
+                           centre_y + side * geometry.offset, half_width, geometry.line / 2))
+    return markers, labels
+
+
+def label_positions(x: pd.Series, y: pd.Series, text: pd.Series, x_range: list[float],
+                    geometry: LabelGeometry = LAPTOP_LABELS) -> pd.Series:
+    """Where each point's label goes: above it ("top center") unless that overlaps a label
+    already placed or a marker; then the first place around the point that overlaps nothing,
+    else the least crowded (LayerNorm tuning and (IA)³ sit side by side, and on an easy task
+    most methods crowd the 100 % line). The longest labels are placed first: they have the
+    fewest places to go."""
+    markers, _ = label_boxes(x, y, text, pd.Series(["top center"] * len(x)), x_range, geometry)
+    placed: list[_Box] = []
+    chosen = {}
+    for index in sorted(range(len(x)), key=lambda i: -len(str(text.iloc[i]))):
+        one = slice(index, index + 1)
+        options = []
+        for position in _LABEL_PLACES:
+            _, (box,) = label_boxes(x.iloc[one], y.iloc[one], text.iloc[one], [position],
+                                    x_range, geometry)
+            options.append((sum(box.overlaps(other) for other in placed + markers), box, position))
+        _, box, chosen[index] = min(options, key=lambda option: option[0])  # first of the least
+        placed.append(box)
+    return pd.Series([chosen[i] for i in range(len(x))], index=x.index)
+
+
 def accuracy_vs_params(reference: pd.DataFrame, mine: pd.DataFrame, chance: float | None,
-                       metric: str) -> go.Figure:
+                       metric: str, labels: LabelGeometry = LAPTOP_LABELS) -> go.Figure:
     """Held-out accuracy against trainable parameters (log), one point per method or run.
 
     `reference` (the shipped sweep): method, title, family, trainable_params, headline (mean),
@@ -210,13 +298,17 @@ def accuracy_vs_params(reference: pd.DataFrame, mine: pd.DataFrame, chance: floa
     runs): run, family, trainable_params, headline; drawn large, outlined, labelled.
     """
     fig = go.Figure()
+    x_range = log_x_range(pd.concat([reference["trainable_params"], mine["trainable_params"]]))
+    place = label_positions(reference["trainable_params"], reference["headline"], reference["title"],
+                            x_range, labels)
     for family, (colour, symbol) in FAMILY_STYLE.items():
         part = reference[reference["family"] == family]
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
             x=part["trainable_params"].tolist(), y=part["headline"].tolist(), mode="markers+text",
-            name=f"reference: {family}", text=part["title"].tolist(), textposition="top center",
+            name=f"reference: {family}", text=part["title"].tolist(),
+            textposition=place[reference["family"] == family].tolist(),
             textfont={"size": 11}, opacity=0.55,
             marker={"color": colour, "symbol": symbol, "size": 11},
             error_y={"type": "data", "symmetric": False,
@@ -232,7 +324,7 @@ def accuracy_vs_params(reference: pd.DataFrame, mine: pd.DataFrame, chance: floa
             text=[row.run], textposition="bottom center", textfont={"size": 12, "color": "#000"},
             marker={"color": colour, "symbol": symbol, "size": 17, "line": {"width": 2, "color": "#000"}},
             hovertemplate=f"{row.run}: %{{y:.0%}}<br>%{{x:,}} trainable parameters<extra>your run</extra>"))
-    return _accuracy_frame(fig, chance, metric)
+    return _accuracy_frame(fig, chance, metric).update_xaxes(range=x_range)
 
 
 def class_board(reference: pd.DataFrame, runs: pd.DataFrame, chance: float | None,
@@ -278,7 +370,9 @@ def _accuracy_frame(fig: go.Figure, chance: float | None, metric: str) -> go.Fig
     if chance is not None:
         fig.add_hline(y=chance, line={"dash": "dash", "color": "#777"},
                       annotation_text=f"chance {chance:.0%}", annotation_position="bottom right")
-    fig.update_layout(height=460, xaxis={"type": "log", "title": "trainable parameters (log scale)"},
+    # dtick 1: a tick per decade (10k, 100k, 1M), not plotly's bare "2" and "5" in between.
+    fig.update_layout(height=460, xaxis={"type": "log", "dtick": 1,
+                                         "title": "trainable parameters (log scale)"},
                       yaxis={"range": [-0.05, 1.1], "tickformat": ".0%", "title": metric},
                       legend={"orientation": "h", "y": -0.18, "yanchor": "top"},
                       margin=_FIGURE_MARGIN, showlegend=True)

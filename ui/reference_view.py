@@ -15,6 +15,7 @@ from adaptlab.errors import UserInputError
 from adaptlab.methods import REGISTRY
 from adaptlab.reference import Sweep, card_section, load_sweep
 from ui.charts import plotly_chart
+from ui.state import learner
 from ui.text import plain
 
 
@@ -30,7 +31,7 @@ def reference_frame(sweep: Sweep, task: str) -> pd.DataFrame:
     """One row per method on `task`: title, family, trainable parameters, headline mean and range."""
     rows = sweep.summary()
     rows = rows[(rows["task"] == task) & rows["method"].isin(list(REGISTRY))].copy()
-    rows["title"] = [REGISTRY[m].title.split(" (")[0] for m in rows["method"]]
+    rows["title"] = [REGISTRY[m].short_title for m in rows["method"]]
     rows["family"] = [REGISTRY[m].family for m in rows["method"]]
     return rows
 
@@ -59,7 +60,7 @@ def task_picker(key: str, jobs: list) -> str:
 
 def accuracy_chart(task: str, jobs: list, key: str) -> None:
     """The chart with its caption; a missing results file is a message, not a traceback."""
-    from adaptlab.viz import accuracy_vs_params
+    from adaptlab.viz import LAPTOP_LABELS, PROJECTOR_LABELS, accuracy_vs_params
 
     sweep, problem = _sweep()
     if sweep is None:
@@ -72,7 +73,8 @@ def accuracy_chart(task: str, jobs: list, key: str) -> None:
     chance = reference["chance"].dropna()
     chance = float(chance.iloc[0]) if len(chance) else None
     metric = "balanced accuracy (held-out)" if chance is not None else "exact match (held-out)"
-    plotly_chart(accuracy_vs_params(reference, mine, chance, metric), key=key,
+    labels = PROJECTOR_LABELS if learner().projector else LAPTOP_LABELS  # ui.charts enlarges it
+    plotly_chart(accuracy_vs_params(reference, mine, chance, metric, labels), key=key,
                  alt=f"{metric} against trainable parameters on {task}: {len(reference)} "
                      f"methods from the reference sweep and {len(mine)} of your runs.")
     st.caption(f"Faint points: each method with its own defaults, mean of "

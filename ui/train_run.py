@@ -16,6 +16,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from adaptlab.data import list_tasks
+from adaptlab.methods import REGISTRY
+from adaptlab.training.differences import UPLOAD_SOURCE
 from ui.charts import plotly_chart
 from ui.script_slots import script_slot, spread
 from ui.text import plain
@@ -91,9 +94,17 @@ def _chart(job, key: str, height: int) -> None:
     else:
         st.info("Waiting for the first step: the loss chart appears here.",
                 icon=":material/hourglass_top:")
-    st.caption(f"This run: {job.plan.method} on {plain(job.plan.data_source)}, "
-               f"{job.plan.config.steps} steps, seed {job.plan.config.seed}, learning rate "
-               f"{job.plan.config.lr:g}.")
+    st.caption(f"This run: {run_title(job.plan)}, {job.plan.config.steps} steps, seed "
+               f"{job.plan.config.seed}, learning rate {job.plan.config.lr:g}.")
+
+
+def run_title(plan) -> str:
+    """"LoRA on Sentiment of a review": the names the pickers show, not the internal ids."""
+    method = REGISTRY[plan.method].short_title if plan.method in REGISTRY else plan.method
+    if plan.data_source == UPLOAD_SOURCE:
+        return f"{method} on your own data"
+    tasks = {t.name: t.title for t in list_tasks()}
+    return f"{method} on {plain(tasks.get(plan.data_source, plan.data_source))}"
 
 
 def run_panel(job, *, key: str, projector: bool, notices: Callable[[], None]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
@@ -162,6 +163,12 @@ class MethodSpec:
     paper: str
     uses_peft: bool = False
     training: TrainingDefaults = TrainingDefaults()
+
+    @property
+    def short_title(self) -> str:
+        """The title without its lower-case gloss, for chart labels and captions: "LoRA (low-rank
+        adaptation)" -> "LoRA"; a name in brackets stays ("Bottleneck adapters (Houlsby)")."""
+        return re.sub(r" \([a-z][^)]*\)$", "", self.title)
 
     def config(self, settings: Mapping[str, Any] | None = None) -> Any:
         """Build a validated config from {name: value}; strings are parsed (CLI, query params)."""
