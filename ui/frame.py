@@ -43,6 +43,8 @@ PROJECTOR_CSS = """
 <style>
 html { font-size: 22px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.1rem; }
+/* A metric's number is markdown too: it keeps its own large size, well above its title. */
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: inherit; }
 [data-testid="stMainBlockContainer"] {
   max-width: none; padding: 3rem 1.5rem 4rem 1.5rem;
 }

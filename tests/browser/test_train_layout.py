@@ -24,6 +24,11 @@ ENABLED_INPUTS = """() => [...document.querySelectorAll(
   .map(e => (e.getAttribute('aria-label') || e.closest('[data-testid]')?.dataset.testid || '?')
             + ' ' + e.type)"""
 
+# Font sizes (px) of a metric's number and of its title, where their text is drawn.
+TEXT_SIZES = """m => ['stMetricValue', 'stMetricLabel'].map(id => {
+  const box = m.querySelector(`[data-testid="${id}"]`);
+  return parseFloat(getComputedStyle(box.querySelector('p') || box).fontSize); })"""
+
 
 def open_train(page, url: str, projector: bool, query: str = "") -> None:
     """Home, projector mode as a learner switches it (the sidebar), then Train from the sidebar;
@@ -80,6 +85,8 @@ def test_train_button_and_live_chart_share_the_screen(page, app_url, screenshot_
     # The key numbers: all three on a laptop; the step and loss with projector mode's larger type.
     for name in ("Step", "Training loss") + (() if projector else ("Held-out accuracy",)):
         on_screen(page, metric.filter(has_text=name), f"the {name} number")
+        value, title = metric.filter(has_text=name).evaluate(TEXT_SIZES)
+        assert value >= 1.5 * title, f"the {name} number ({value}px) is no larger than its title"
     page.screenshot(path=str(screenshot_dir / f"train-1280x720-{mode}.png"))
     page.get_by_role("button", name="Stop").click()  # leave the worker free for the next test
     wait_for_run(page)
