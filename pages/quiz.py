@@ -67,15 +67,16 @@ with questions_tab:
                 help="The same seed always gives the same questions; change it for new ones. "
                      "Each answer key is computed by the engine's parameter census.")
         questions = qw.section_questions(section, seed)
-        marked, points = qw.section_score(questions)
-        st.metric("Your marks in this section", f"{points:.1f} / {len(questions)}",
-                  help=f"Sum of your marks (first go at each question); {marked} of "
-                       f"{len(questions)} questions have a mark.")
+        total = st.empty()  # filled after the questions: an answer checked in this run counts
         if mode == "one":
             qw.one_at_a_time(section, questions)
         else:
             for number, question in enumerate(questions, start=1):
                 qw.show_question(question, f"Question {number} of {len(questions)}")
+        marked, points = qw.section_score(questions)
+        total.metric("Your marks in this section", f"{points:.1f} / {len(questions)}",
+                     help=f"Sum of your marks (first go at each question); {marked} of "
+                          f"{len(questions)} questions have a mark.")
 
 with progress_tab:
     raw = read_safely(store, lambda s: s.progress(learner_id()))

@@ -102,7 +102,9 @@ def show_progress(step: Step, name: str) -> None:
     rows = summary[summary["topic"].isin(step.topics)]
     tried, right = int(rows["questions_attempted"].sum()), int(rows["questions_correct"].sum())
     if tried:
-        st.caption(f"Your quiz progress here: {right} of {tried} questions answered correctly.")
+        total = int(rows["questions_in_bank"].sum())
+        st.caption(f"Your quiz progress here: {tried} of {total} questions tried, {right} of "
+                   "them answered right (on any try; the Quiz page has your marks).")
 
 
 # --- review of past answers -------------------------------------------------------------

@@ -267,13 +267,14 @@ def _show_notices(qs: QuestionState) -> None:
 
 
 def show_verdict(grade, right: str = "Correct") -> None:
-    """A graded answer's mark: right (in the words `right`), partly right or not, with its score."""
+    """A graded answer: right (in the words `right`), partly right or not, with this try's score
+    (the question's mark, after the tries, is mark_line's: "this try" keeps the two apart)."""
     if grade.correct:
-        st.success(f"{right}. Score {grade.score:.0%}.", icon=":material/check_circle:")
+        st.success(f"{right}: this try scores {grade.score:.0%}.", icon=":material/check_circle:")
     elif grade.score > 0:
-        st.warning(f"Partly right. Score {grade.score:.0%}.", icon=":material/rule:")
+        st.warning(f"Partly right: this try scores {grade.score:.0%}.", icon=":material/rule:")
     else:
-        st.error(f"Not right. Score {grade.score:.0%}.", icon=":material/cancel:")
+        st.error(f"Not right: this try scores {grade.score:.0%}.", icon=":material/cancel:")
 
 
 def show_feedback(question: Question, context: str, qs: QuestionState) -> None:
@@ -327,7 +328,10 @@ def counted_mark(question: Question, context: str = "") -> float | None:
 
 
 def section_score(questions: list[Question], context: str = "") -> tuple[int, float]:
-    """(questions with a mark, sum of those marks) over `questions`."""
+    """(questions with a mark, sum of those marks) over `questions`, saved tries included: a
+    learner back in a new session sees the marks already earned, not only this visit's."""
+    for question in questions:
+        question_state(question, context)  # restores saved tries on first use
     marks = [m for m in (counted_mark(q, context) for q in questions) if m is not None]
     return len(marks), sum(marks)
 

@@ -83,7 +83,7 @@ def test_renaming_in_the_sidebar_signs_the_quiz_out(alice):
     assert not at.exception and not signed_in(at)
     assert not at.dataframe and not at.radio  # alice's answers stay hidden
     at.switch_page("pages/home.py").run()
-    assert "questions answered correctly" not in texts(at.caption)
+    assert "questions tried" not in texts(at.caption)
 
 
 def test_the_secret_is_stored_only_as_a_salted_hash_and_never_kept(alice):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -157,7 +158,7 @@ def test_an_unmoved_list_is_graded_with_partial_credit_and_names_the_misplaced_s
     at = show_section(open_quiz(), "training_step")
     move_to(at, "ord-step-basic", ["forward", "loss", "step", "backward", "zero"])
     check(at, "ord-step-basic")
-    assert "Partly right. Score 75%" in texts(at.warning)  # 4 of 5 steps in a right order
+    assert "Partly right: this try scores 75%" in texts(at.warning)  # 4 of 5 steps in a right order
     assert "Out of place:" in texts(at.markdown)
     assert "Right on the next try: mark 67%" in texts(at.caption)
 
@@ -187,7 +188,7 @@ def test_matching_shows_every_pair_at_once_and_gives_partial_credit(db_url):
     for item, choice in wrong.items():
         radios[item].set_value(choice)
     check(at, "mech-match-core")
-    assert "Partly right. Score 80%" in texts(at.warning)  # (5 - 1) / (6 - 1)
+    assert "Partly right: this try scores 80%" in texts(at.warning)  # (5 - 1) / (6 - 1)
     assert "no nonlinearity and runs in parallel" in texts(at.markdown)  # the named mistake
     for item, choice in key.items():
         at.radio(key=f"quiz.mech-match-core.item.{item}").set_value(choice)
@@ -220,7 +221,7 @@ def test_multiple_select_gives_partial_credit_and_names_the_missed_option(db_url
     at = show_section(open_quiz(), "freezing")
     at.checkbox(key="quiz.frz-saves.option.grads").check()
     check(at, "frz-saves")
-    assert "Partly right. Score 50%" in texts(at.warning)
+    assert "Partly right: this try scores 50%" in texts(at.warning)
     assert "Missed:" in texts(at.markdown)
 
 
@@ -259,13 +260,31 @@ def test_progress_and_review_survive_a_restart(db_url):
     assert review.iloc[0]["result"] == "right"
 
 
+def section_marks(at: AppTest) -> str:
+    return next(m.value for m in at.metric if m.label == "Your marks in this section")
+
+
+def test_the_section_total_counts_a_mark_at_once_and_after_coming_back(db_url):
+    at = show_section(open_quiz(), "classification")
+    total = section_marks(at).split(" / ")[1]
+    assert section_marks(at) == f"0.0 / {total}"
+    at.radio(key="quiz.cls-hf-adapter.answer").set_value("adapter")  # the section's last
+    check(at, "cls-hf-adapter")
+    assert section_marks(at) == f"1.0 / {total}"  # in the same run as the check
+
+    st.cache_resource.clear()  # a new session on the same database
+    again = show_section(open_quiz(), "classification")
+    assert section_marks(again) == f"1.0 / {total}"  # on the first run that shows the section
+
+
 def test_home_shows_the_saved_progress(db_url):
     at = show_section(open_quiz(), "classification")
     at.radio(key="quiz.cls-lialin-lora.answer").set_value("reparam")
     check(at, "cls-lialin-lora")
     at.switch_page("pages/home.py").run()
     assert not at.exception
-    assert "Your quiz progress here: 1 of 1 questions answered correctly." in texts(at.caption)
+    assert re.search(r"Your quiz progress here: 1 of \d+ questions tried, 1 of them answered "
+                     "right", texts(at.caption))
 
 
 def test_a_database_failure_is_shown_and_answers_are_still_graded(monkeypatch):
