@@ -52,6 +52,12 @@ def _words(text: str) -> list[str]:
     return _PUNCTUATION.sub(" ", text.lower()).split()
 
 
+def same_words(prediction: str, target: str) -> bool:
+    """The same words, case and punctuation aside: " good." answers " good" in another form,
+    which exact match does not count (the answer's form is part of the task)."""
+    return _words(prediction) == _words(target)
+
+
 def token_f1(prediction: str, target: str) -> float:
     """F1 of the words two answers share (lower case, punctuation ignored), as SQuAD scores."""
     predicted, expected = _words(prediction), _words(target)

@@ -7,6 +7,7 @@ from adaptlab.training.metrics import (
     class_labels,
     exact_match,
     one_answer_warning,
+    same_words,
     score,
     token_f1,
 )
@@ -63,3 +64,9 @@ def test_varied_right_answers_are_not_flagged() -> None:
     generated = [f" name {i}" for i in range(40)]
     scores = score(generated, generated)
     assert scores.balanced_accuracy is None and scores.headline == 1.0 and not scores.one_answer
+
+
+def test_same_words_sees_an_answer_in_another_form_that_exact_match_does_not_count():
+    assert same_words(" good.", "good") and same_words("Good", " good")
+    assert exact_match([" good."], ["good"]) == 0.0
+    assert not same_words("good", "bad") and not same_words("not good", "good")
