@@ -18,6 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.routing import never_legacy_multipage_mode
 from ui.warmup import import_page_code
 
 ROUTER = Path(__file__).resolve().parent / "app.py"
@@ -25,6 +26,9 @@ ROUTER = Path(__file__).resolve().parent / "app.py"
 
 @asynccontextmanager
 async def import_before_serving(_app: st.App) -> AsyncIterator[None]:
+    # Importing `ui` here runs its link check outside any page (ui/routing.py): so the legacy
+    # multipage mode, in which a cold link skips app.py, is turned off before anyone connects.
+    never_legacy_multipage_mode()
     import_page_code()
     yield
 

@@ -9,6 +9,10 @@ browser test; opening `/` first hides it.) The fix: when a page is imported whil
 than app.py runs in that mode, leave the mode and rerun. The page hashes match (each st.Page
 url_path equals its file name), so the rerun goes through app.py to the same page, keeping
 the query parameters. It touches Streamlit internals, so any surprise makes it a no-op.
+
+serve.py imports `ui` while the server starts, before any page runs, so that import-time check
+never sees a page there (every cold link skipped app.py); it turns the mode off for good
+instead (`never_legacy_multipage_mode`): its script is always app.py, the router.
 """
 
 from __future__ import annotations
@@ -41,3 +45,12 @@ def leave_legacy_multipage_mode() -> None:
 
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def never_legacy_multipage_mode() -> None:
+    """Before the first session exists: no session starts in the legacy mode (serve.py)."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # Streamlit internals changed
+        return
+    PagesManager.uses_pages_directory = False

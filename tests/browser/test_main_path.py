@@ -1,8 +1,8 @@
 """The main path, as a learner walks it in a real browser: Home -> Parameters -> choose LoRA.
 
-The server and Chromium start once per session. The shared-link test comes first in this file
-on purpose: it must be the server's first visit, which is when a link could skip app.py
-(see ui/routing.py). Screenshots of Home, Methods and Parameters are saved along the way
+The server and Chromium start once per session; the shared-link test starts servers of its own,
+since the link must be a server's first visit, which is when it could skip app.py (see
+ui/routing.py), through serve.py and through a plain `streamlit run app.py`. Screenshots of Home, Methods and Parameters are saved along the way
 (see conftest.screenshot_dir).
 """
 
@@ -11,7 +11,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PAGE_TIMEOUT_MS, full_page_screenshot, wait_for_run
+from tests.browser.conftest import (
+    PAGE_TIMEOUT_MS,
+    full_page_screenshot,
+    streamlit_server,
+    wait_for_run,
+)
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=PAGE_TIMEOUT_MS)  # the first engine page imports torch: seconds, not ms
@@ -35,9 +40,17 @@ def choose(page, label: str, option: str) -> None:
     wait_for_run(page)
 
 
-def test_a_shared_link_opens_the_page_set_up_inside_the_app(page, app_url):
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
-    page.goto(f"{app_url}/parameters?model=gpt2&method=lora&r=4")
+@pytest.mark.parametrize("script", ["serve.py", "app.py"])
+def test_a_shared_link_opens_the_page_set_up_inside_the_app(page, tmp_path, script):
+    # A server of its own: the link must be the server's very first visit, which is when it
+    # could skip app.py (ui/routing.py); the shared server has had other visitors by now.
+    with streamlit_server(tmp_path / "server.log", script=script) as url:
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
+        page.goto(f"{url}/parameters?model=gpt2&method=lora&r=4")
+        shows_the_page_inside_the_app(page)
+
+
+def shows_the_page_inside_the_app(page) -> None:
     trainable = page.get_by_test_id("stMetric").filter(has_text="Trainable")
     expect(trainable).to_contain_text("147,456")  # 4·d·r·L for GPT-2 small, r = 4 (CONTENT §2.6)
     wait_for_run(page)

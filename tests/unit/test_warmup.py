@@ -77,6 +77,9 @@ def test_serve_py_imports_the_page_code_before_serving_and_not_the_engine():
         "    async with serve.import_before_serving(serve.app):\n"
         "        return all(m in sys.modules for m in ('pandas', 'plotly.graph_objects', 'sqlalchemy',\n"
         "                                              'ui.train_view', 'ui.diagnose_view'))\n"
-        "print(before, asyncio.run(enter()), 'torch' in sys.modules)\n")
+        "print(before, asyncio.run(enter()), 'torch' in sys.modules)\n"
+        "from streamlit.runtime.pages_manager import PagesManager\n"
+        "print(PagesManager.uses_pages_directory)\n")  # a cold link must not skip app.py
     out = run_python(code)
-    assert out.stdout.split() == ["True", "app.py", "False", "True", "False"], out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "app.py", "False", "True", "False", "False"], \
+        out.stderr[-2000:]
