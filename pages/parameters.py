@@ -21,8 +21,9 @@ st.caption("Pick a model and an adaptation method. Counts are exact: they come f
            "itself, built without weights, so even GPT-2 XL needs no download.")
 prefill_widgets(PAGE, DEFAULT_METHOD)
 
-# Projector mode's larger type needs a wider column for the controls.
-controls, results = st.columns([1.8, 2.2] if learner().projector else [1.25, 2.75], gap="large")
+# Wide enough at 1280 px for the longest model and method names in their selects ("LoRA
+# (low-rank adaptation)"); projector mode's larger type needs more.
+controls, results = st.columns([1.8, 2.2] if learner().projector else [1.55, 2.45], gap="medium")
 with controls, st.container(border=True):
     model = view.model_picker(PAGE)
     spec = view.method_picker(PAGE, DEFAULT_METHOD)
