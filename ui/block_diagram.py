@@ -70,7 +70,9 @@ def _added_node(block: pd.DataFrame, prefix: str, anchor: str) -> tuple[str, str
     elif shape.endswith("×1"):
         placement, what = "after", f"{kind}: scales the output"
     else:
-        placement, what = "beside", f"{kind}: update ΔW = B·A"
+        # What the branch does is in its box: a label on its short edge was crossed by the
+        # residual arc passing under it.
+        placement, what = "beside", f"{kind}: update ΔW = B·A\\nadds to the weight"
     label = f"{what}\\n(new, trains: {int(added['count'].sum()):,})"
     return placement, f'{anchor}_new [label="{label}", {_style("added")}]'
 
@@ -104,8 +106,11 @@ def block_dot(df: pd.DataFrame, n_layer: int, d_model: int, fontsize: int = 11) 
             row += path
     plus1, plus2 = _node_id(4), _node_id(9)
     rows[1].append("out")
-    lines += [f'x -> {plus1} [label="residual", style=dashed]',
-              f'{plus1} -> {plus2} [label="residual", style=dashed]',
+    # Named at the arrowhead, by the "+" it feeds: a mid-arc label sat on its own arc.
+    lines += [f'x -> {plus1} [headlabel="residual", labeldistance=4, labelangle=-30, '
+              'style=dashed]',
+              f'{plus1} -> {plus2} [headlabel="residual", labeldistance=4, labelangle=-30, '
+              'style=dashed]',
               f"{plus2} -> out", 'out [label="to the next block", shape=plaintext, style=""]']
     lines += ["{rank=same; " + "; ".join(row) + "}" for row in rows]
     lines.append(f"x -> {rows[1][0]} [style=invis, weight=20]")  # start the MLP row under x
@@ -128,7 +133,7 @@ def _module(block: pd.DataFrame, prefix: str, label: str, node: str, previous: s
     if placement == "after":  # the path goes through the new part next
         return lines + [f"{previous} -> {node}", f"{node} -> {node}_new"], [node, f"{node}_new"]
     if placement == "beside":  # a parallel branch, drawn above the module
-        lines.append(f'{node}_new -> {node} [label="adds to the weight"]')
+        lines.append(f"{node}_new -> {node}")
     return lines + [f"{previous} -> {node}"], [node]
 
 
