@@ -20,7 +20,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -31,6 +31,7 @@ from ui.config_checks import (
     configured_passcode,
     passcode_problem,
 )
+from ui.query import app_origin
 from ui.state import widget_key
 from ui.text import plain
 
@@ -124,11 +125,16 @@ def _refusal(wait: Wait) -> str:
 
 def passcode_gate() -> bool:
     """True when this session is unlocked; otherwise shows the form (or how to set a passcode)."""
-    if configured_passcode() is None:
-        st.info(HOW_TO_SET, icon=":material/lock:")
-        return False
     if is_unlocked():
         return True
+    # A learner who opens this page from the sidebar learns where their part is first.
+    st.caption("For the instructor, with the instructor passcode. Learners join a live class "
+               "on Home, with the join code shown on the projector.")
+    if configured_passcode() is None:
+        with st.expander("No instructor passcode is set on this server: how to set one",
+                         icon=":material/lock:"):
+            st.info(HOW_TO_SET, icon=":material/lock:")
+        return False
     with st.form(widget_key(PAGE, "login")):
         st.text_input("Instructor passcode", type="password", key=widget_key(PAGE, "passcode"))
         st.form_submit_button("Unlock", on_click=_try_passcode)
@@ -164,12 +170,6 @@ def preset_url(page: str, params: Mapping[str, object], base: str = "") -> str:
     kept = {k: v for k, v in params.items() if v not in (None, "")}
     query = urlencode(kept, safe=",")
     return f"{base.rstrip('/')}/{page}" + (f"?{query}" if query else "")
-
-
-def app_origin() -> str:
-    """scheme://host:port of this app as the browser sees it; "" when unknown (AppTest)."""
-    parts = urlsplit(st.context.url or "")
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 # --- downloads --------------------------------------------------------------------------------
