@@ -8,7 +8,7 @@ import streamlit as st
 
 from adaptlab.methods import method_names
 from ui import parameters_view as view
-from ui.query import link_for, prefill_widgets
+from ui.query import app_origin, link_for, prefill_widgets
 from ui.settings_form import settings_widgets
 from ui.state import learner, widget_key
 
@@ -38,8 +38,10 @@ with controls, st.container(border=True):
                                key=f"{PAGE}.link", on_change="rerun")
         if link_box.open:
             with link_box:
-                st.caption("Add this to the page's address to open it set up like this:")
-                st.code(link_for(model, spec.name, values, defaults), language=None,
+                query, origin = link_for(model, spec.name, values, defaults), app_origin()
+                st.caption("Open or share this link to show the page set up like this:" if origin
+                           else "Add this to the page's address to open it set up like this:")
+                st.code(f"{origin}/{PAGE}{query}" if origin else query, language=None,
                         wrap_lines=True)
 
 with results:

@@ -108,7 +108,7 @@ def _end(session_id: int) -> None:
 def join_details(session: ClassSession) -> None:
     """The code, large; the link and its QR code; the time limit and the End button."""
     from adaptlab.live.links import join_link, qr_png
-    from ui.instructor_auth import app_origin
+    from ui.query import app_origin
 
     origin = app_origin()
     link = join_link(origin, session.code)

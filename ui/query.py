@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -117,6 +118,12 @@ def _seed(page: str, prefill: Prefill, default_method: str) -> None:
     method = prefill.method or default_method
     for name, value in prefill.settings.items():
         st.session_state[setting_key(page, method, name)] = list(value) if isinstance(value, tuple) else value
+
+
+def app_origin() -> str:
+    """scheme://host:port of this app as the browser sees it; "" when unknown (AppTest)."""
+    parts = urlsplit(st.context.url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def link_for(model: str, method: str, settings: Mapping[str, Any], defaults: Mapping[str, Any]) -> str:

@@ -8,6 +8,8 @@ ui/routing.py), through serve.py and through a plain `streamlit run app.py`. Scr
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -69,8 +71,10 @@ def test_home_to_parameters_lora_shows_trainable_percent(page, app_url, screensh
     full_page_screenshot(page, screenshot_dir / "home.png")
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Parameters").click()
+    # On a fresh server the engine imports in the background: the click's rerun may start after
+    # wait_for_run has seen the old page idle, so wait for the address first.
+    expect(page).to_have_url(re.compile(r"/parameters$"))
     wait_for_run(page)
-    assert page.url.endswith("/parameters")
     assert_no_exception(page)
 
     choose(page, "Method", "LoRA (low-rank adaptation)")
@@ -79,6 +83,11 @@ def test_home_to_parameters_lora_shows_trainable_percent(page, app_url, screensh
     expect(page.get_by_text("Matches the measured trainable count")).to_be_visible()
     assert_no_exception(page)
     full_page_screenshot(page, screenshot_dir / "parameters.png")
+
+    # The setup's link is a whole address to paste into a slide or a chat, not a fragment.
+    page.get_by_test_id("stExpander").filter(has_text="Link to this setup").locator("summary").click()
+    wait_for_run(page)
+    expect(page.get_by_test_id("stCode")).to_contain_text(f"{app_url}/parameters?model=mini&method=lora")
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Methods").click()
     wait_for_run(page)
