@@ -47,7 +47,7 @@ for number, step in enumerate(LEARNING_PATH, start=1):
 st.subheader("Where to start")
 first = next((url for step in LEARNING_PATH for url in step.pages if page_file(url)), None)
 if first:
-    st.markdown(f"Follow the path from the top. The first page ready for you is **{TITLES[first]}**:")
+    st.markdown(f"Follow the path from the top: its first step is on **{TITLES[first]}**.")
     st.page_link(page_file(first), label=f"Start with {TITLES[first]}", icon=":material/play_arrow:")
-st.caption("Sign in on the Quiz page to keep your quiz progress. Teaching a class? "
-           "Switch on projector mode in the sidebar for larger text.")
+st.caption(("" if learner_id() else "Sign in on the Quiz page to keep your quiz progress. ")
+           + "Teaching a class? Switch on projector mode in the sidebar for larger text.")
