@@ -180,11 +180,14 @@ def join_box() -> None:
     if tab.join_message:
         st.success(tab.join_message, icon=":material/groups:")
         tab.join_message = ""
-    if tab.join_error:
+    refused = bool(tab.join_error)
+    if refused:
         st.error(plain(tab.join_error, limit=300), icon=":material/error:")
         tab.join_error = ""
     if session is None:
-        with st.expander(JOIN_LABEL, expanded=bool(_prefill()), icon=":material/groups:"):
+        # Open after a refused try too, so the learner can correct the code at once.
+        with st.expander(JOIN_LABEL, expanded=bool(_prefill()) or refused,
+                         icon=":material/groups:"):
             _join_form(tab)
         return
     with st.container(border=True, key=widget_key(HOME, "live")):

@@ -137,6 +137,8 @@ def test_wrong_codes_get_a_clear_message(db_url, store, code, message):
     at = join(learner(), code)
     assert message in texts(at.error)
     assert "You are in the live class" not in texts(at.markdown)
+    form = next(e for e in at.expander if e.label.startswith("In a class? Join"))
+    assert form.proto.expanded  # open again, to correct the code at once
 
 
 def test_a_wrong_secret_does_not_join(db_url, store):
