@@ -39,13 +39,15 @@ def quiz_items(path: LessonPath, quiz: str) -> list[tuple[PathTopic, Question]]:
     return [(topic, bank.get(qid)) for topic, qid in path.questions(learner_id(), quiz)]
 
 
-def _all_marked(path: LessonPath, quiz: str) -> bool:
+def _unmarked(path: LessonPath, quiz: str) -> list[int]:
+    """The numbers (from 1) of the quiz's questions that have no mark yet."""
     context = path.context(quiz)
-    for _topic, question in quiz_items(path, quiz):
+    missing = []
+    for number, (_topic, question) in enumerate(quiz_items(path, quiz), start=1):
         qw.question_state(question, context)  # restores saved tries on first use
         if qw.counted_mark(question, context) is None:
-            return False
-    return True
+            missing.append(number)
+    return missing
 
 
 def _show_quiz(path: LessonPath, quiz: str, one_at_a_time: bool) -> None:
@@ -86,7 +88,10 @@ def _show_gain(path: LessonPath, store: Store | None) -> None:
 
 def show_gain_table(table: pd.DataFrame) -> None:
     """A learner_gains() table: before, after, gain and normalised gain per topic of the card."""
-    st.dataframe(table.assign(part=table["part"].map(PARTS)), hide_index=True, column_config={
+    # float: a topic without a normalised gain (full marks before) shows empty, not "None".
+    shown = table.assign(part=table["part"].map(PARTS),
+                         normalised_gain=table["normalised_gain"].astype("float64"))
+    st.dataframe(shown, hide_index=True, column_config={
         "topic": None, "title": "Topic", "part": "Card",
         "before": st.column_config.NumberColumn("Before", format="percent"),
         "after": st.column_config.NumberColumn("After", format="percent"),
@@ -108,11 +113,14 @@ def show_path(path: LessonPath, one_at_a_time: bool, store: Store | None) -> Non
     st.subheader("2. The lab")
     _show_lab(path)
     st.subheader("3. After-quiz")
-    if _all_marked(path, "before"):
+    missing = _unmarked(path, "before")
+    if not missing:
         st.caption("Different questions on the same topics: a parallel form of the before-quiz.")
         _show_quiz(path, "after", one_at_a_time)
     else:
+        numbers = ", ".join(str(n) for n in missing)
         st.info("Answer every before-quiz question first; then work through the lab pages and "
-                "come back for the after-quiz.", icon=":material/lock:")
+                f"come back for the after-quiz. Still to answer: question{'s' * (len(missing) > 1)} "
+                f"{numbers}.", icon=":material/lock:")
     st.subheader("4. Your gain per topic")
     _show_gain(path, store)

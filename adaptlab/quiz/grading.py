@@ -63,6 +63,11 @@ def _ids(answer: Any, what: str) -> list[str]:
     raise AnswerError(f"expected {what}, got {answer!r}")
 
 
+def _sentence(text: str) -> str:
+    """`text` ended by a full stop, unless it ends a sentence already ("... the batch.")."""
+    return text if text.rstrip().endswith((".", "?", "!", "…")) else f"{text}."
+
+
 def _grade_choice(q: ChoiceQuestion, answer: Any) -> tuple[float, list[str], list[str]]:
     picked = list(dict.fromkeys(_ids(answer, "an option id or a list of option ids")))
     key = set(q.answer)
@@ -73,13 +78,13 @@ def _grade_choice(q: ChoiceQuestion, answer: Any) -> tuple[float, list[str], lis
             feedback.append(f"Unknown option {oid!r}.")
             wrong.append(oid)
         elif oid in key:
-            feedback.append(f"Right: {option.text}. {option.feedback}")
+            feedback.append(f"Right: {_sentence(option.text)} {option.feedback}")
         else:
-            feedback.append(f"Not right: {option.text}. {option.feedback}")
+            feedback.append(f"Not right: {_sentence(option.text)} {option.feedback}")
             wrong.append(oid)
     missed = [q.option(oid) for oid in q.answer if oid not in picked]
     if q.multiple:
-        feedback += [f"Missed: {o.text}. {o.feedback}" for o in missed]
+        feedback += [f"Missed: {_sentence(o.text)} {o.feedback}" for o in missed]
         hits = len(key & set(picked))
         n_wrong = max(1, len(q.options) - len(key))  # the parser requires one distractor
         score = max(0.0, hits / len(key) - len(wrong) / n_wrong)

@@ -73,6 +73,8 @@ def test_the_path_follows_the_card_and_states_one_try(db_url):
         assert heading in shown
     assert "One try per question" in texts(at.info)
     assert "Answer every before-quiz question first" in texts(at.info)  # after-quiz locked
+    numbers = ", ".join(str(n) for n in range(1, len(quiz(LEARNER, "before")) + 1))
+    assert f"Still to answer: questions {numbers}." in texts(at.info)  # which ones, by number
     labels = [link.label for link in at.get("page_link")]
     assert any(label.startswith("Diagnose") for label in labels)
     prompts = texts(at.markdown)

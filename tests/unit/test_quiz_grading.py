@@ -185,3 +185,15 @@ def _key(question):
     if question.type == "order":
         return list(question.accepted[0])
     return list(question.answer) if question.multiple else question.answer[0]
+
+
+def test_feedback_never_doubles_a_full_stop():
+    # Options that end their own sentence ("... averaged over the batch.") got "..".
+    for question in BANK.questions:
+        if not isinstance(question, ChoiceQuestion):
+            continue
+        every = [o.id for o in question.options]
+        answers = [every, []] if question.multiple else every  # all ticked, or none (all missed)
+        for answer in answers:
+            for line in grade(question, answer).feedback:
+                assert ".." not in line.replace("...", ""), (question.id, line)
