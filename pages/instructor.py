@@ -111,8 +111,8 @@ elif section == "runs":
     class_runs_panel()
 elif section == "presets":
     st.subheader("Ready-made lessons")
-    st.caption("Each opens a page set up for one point, locked: learners press Train and watch. "
-               "Copy a link to hand out, or open it here on the projector.")
+    st.caption("Each opens a page set up for one point (the Train ones locked: learners press "
+               "Train and watch). Copy a link to hand out, or open it here on the projector.")
     with st.spinner("Loading the method registry..."):
         lesson_presets_panel()
     st.subheader("Build your own link")

@@ -79,8 +79,11 @@ def notices() -> None:
     assignment_notice(assigned)
     if locked:
         view.lock_notice()
-    if not ready:
-        st.caption("To train, choose data and fix any setting marked in red under More settings.")
+    if config is None:
+        st.caption("To train, fix the setting marked in red under More settings.")
+    elif not ready:  # no task picked and no usable upload
+        st.caption("To train, choose a task, or fix your file under Your own data (its messages "
+                   "say which lines).")
     if refused:
         st.error(refused, icon=":material/error:")
 

@@ -42,8 +42,14 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
-def _points(before: float, after: float | None) -> str | None:
-    return None if after is None else f"{(after - before) * 100:+.0f} points"
+def points_delta(before: float | None, after: float | None) -> dict[str, str | None]:
+    """st.metric's delta for a change in percentage points; no green "up" arrow for +0."""
+    if before is None or after is None:
+        return {"delta": None}
+    points = round((after - before) * 100)
+    if points == 0:
+        return {"delta": "no change", "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": f"{points:+d} points"}
 
 
 def before_after(result, key: str) -> None:
@@ -69,9 +75,9 @@ def before_after(result, key: str) -> None:
                   help=f"Cross-entropy on the {result.eval_split} examples, never trained on. "
                        "Lower is better, but a low loss alone does not show the task was learned.")
     top[1].metric("Exact match", _pct(a.exact_match if a else None), border=True,
-                  delta=_points(b.exact_match, a.exact_match if a else None),
+                  **points_delta(b.exact_match, a.exact_match if a else None),
                   help=f"Greedy answers equal to the expected answer (was {_pct(b.exact_match)}).")
-    bottom[0].metric(metric, _pct(second[1]), border=True, delta=_points(second[0], second[1]),
+    bottom[0].metric(metric, _pct(second[1]), border=True, **points_delta(second[0], second[1]),
                      help=f"{help_text} Before training: {_pct(second[0])}.")
     bottom[1].metric("Most common answer", f"{a.top_share:.0%}" if a else "–", border=True,
                      help="The share of held-out inputs that got the model's most frequent "

@@ -22,6 +22,7 @@ from adaptlab.training.differences import UPLOAD_SOURCE
 from ui.charts import plotly_chart
 from ui.script_slots import script_slot, spread
 from ui.text import plain
+from ui.train_results import points_delta
 
 POLL_SECONDS = 1.0
 # Heights that keep the chart inside a 720 px tall window under the title and essentials row;
@@ -74,8 +75,8 @@ def key_numbers(job) -> None:
     result = job.result
     before = result.before.scores.headline if result else None
     after = result.after.scores.headline if result and result.after else None
-    delta = None if after is None else f"{(after - before) * 100:+.0f} points"
-    st.metric("Held-out accuracy", "–" if after is None else f"{after:.0%}", delta=delta,
+    st.metric("Held-out accuracy", "–" if after is None else f"{after:.0%}",
+              **points_delta(before, after),
               help="Balanced accuracy (label tasks) or exact match, on examples the "
                                 "model never trained on; measured before and after the run"
                                 + ("" if before is None else f" (before: {before:.0%}).")
@@ -122,8 +123,7 @@ def run_panel(job, *, key: str, projector: bool, notices: Callable[[], None]) ->
         with left:
             notices()
         if job is None:
-            right.info("No run yet. Choose a method, data and settings above, then press "
-                       "**Train**. Every step really runs on this computer's CPU: forward pass, "
+            right.info("No run yet: press **Train** to start one. Every step really runs on this computer's CPU: forward pass, "
                        "loss, backward pass, optimizer step. The loss chart appears here.",
                        icon=":material/model_training:")
             return

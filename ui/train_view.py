@@ -188,10 +188,10 @@ def training_details(page: str, spec: MethodSpec, locked: bool) -> dict[str, Any
         schedule = st.selectbox("Schedule", list(_TRAIN_INFOS["schedule"].choices), key=schedule_key,
                                 help=_TRAIN_INFOS["schedule"].help, persist_state="session",
                                 disabled=locked)
-    st.caption(f"{spec.title} starts from its own defaults: lr {defaults['lr']:g}, "
-               f"{defaults['steps']} steps, {defaults['schedule']} schedule with "
-               f"{defaults['warmup_steps']} warm-up steps (small parameter sets need a higher "
-               "rate than full fine-tuning).")
+    st.caption(f"{spec.title}'s own defaults, where a new choice of method starts: lr "
+               f"{defaults['lr']:g}, {defaults['steps']} steps, {defaults['schedule']} schedule "
+               f"with {defaults['warmup_steps']} warm-up steps (small parameter sets need a "
+               "higher rate than full fine-tuning).")
     return {"batch_size": int(batch), "seed": int(seed), "max_length": int(length),
             "schedule": schedule, "warmup_steps": int(warmup)}
 
