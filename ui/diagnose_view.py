@@ -74,7 +74,8 @@ def run_inline(recipe: Recipe, label: str, hidden: tuple[str, ...] = ()) -> Outc
             st.error(f"The run failed unexpectedly ({type(exc).__name__}). Try again; if it "
                      "keeps failing, tell your instructor.", icon=":material/error:")
             return None
-        status.update(label=f"{label}: {len(outcome.steps)} steps in {outcome.seconds:.1f} s",
+        ran = len(outcome.steps)
+        status.update(label=f"{label}: {ran} step{'s' * (ran != 1)} in {outcome.seconds:.1f} s",
                       state="complete")
     return outcome
 
@@ -102,7 +103,7 @@ def _log_range(values: list[float]) -> list[float] | None:
     if not finite:
         return None
     low, high = min(min(finite), max(finite) / 10), max(finite)
-    return [math.log10(low) - 0.05, math.log10(high) + 0.05]
+    return [math.log10(low) - 0.1, math.log10(high) + 0.1]  # room for the end markers
 
 
 def loss_figure(runs: dict[str, Outcome], held_out: bool = False,
@@ -119,6 +120,9 @@ def loss_figure(runs: dict[str, Outcome], held_out: bool = False,
     # "~g": full numbers (200, 0.01) rather than plotly's bare minor digits ("2") on log axes.
     fig.update_yaxes(range=_log_range([y for trace in fig.data for y in trace.y]),
                      tickformat="~g")
+    last = max((x for trace in fig.data for x in trace.x), default=0)
+    if last <= 10:  # a run that stopped early: whole steps, not plotly's 0.5 and -1
+        fig.update_xaxes(dtick=1, range=[-0.5, last + 0.5])
     return fig
 
 
@@ -163,7 +167,8 @@ def facts(outcome: Outcome, hidden: tuple[str, ...] = ()) -> None:
     cols[3].metric("Held-out loss", _span(outcome),
                    help="Before training → after training; – when the run stopped early.")
     if outcome.stopped_reason:
-        st.warning(f"The run stopped early, after {len(outcome.steps)} step(s).",
+        done = len(outcome.steps)
+        st.warning(f"The run stopped early, after {done} step{'s' * (done != 1)}.",
                    icon=":material/warning:")
         if hidden:
             st.caption("The engine's own message names the cause: it appears here once you "
