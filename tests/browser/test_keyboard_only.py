@@ -164,7 +164,7 @@ def test_answer_a_quiz_question_of_each_kind_with_the_keyboard(page, lab_url, ki
     answer_by_keyboard(page, question, learner)
     tab_to(page, re.compile(r"^Check answer"))
     press(page, "Enter")
-    expect(page.get_by_test_id("stAlert").filter(has_text="Correct.")).to_be_visible()
+    expect(page.get_by_test_id("stAlert").filter(has_text="Correct:")).to_be_visible()
 
 
 def test_diagnose_a_run_with_the_keyboard(page, lab_url):  # noqa: F811

@@ -79,7 +79,7 @@ def test_attempts_through_two_replicas_all_reach_the_instructor(browser, replica
             for option in answers:
                 submit_choice(page, option)
                 wait_for_run(page)
-            expect(page.get_by_test_id("stAlert").filter(has_text="Correct.")).to_be_visible()
+            expect(page.get_by_test_id("stAlert").filter(has_text="Correct:")).to_be_visible()
             expect(page.get_by_test_id("stException")).to_have_count(0)
             replicas_of[learner] = replica_of(context)
     finally:

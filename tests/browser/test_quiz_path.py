@@ -41,7 +41,7 @@ def test_answer_one_question_in_the_browser(page, quiz_server):
     submit_choice(page, right)
     wait_for_run(page)
 
-    expect(page.get_by_test_id("stAlert").filter(has_text="Correct.")).to_be_visible()
+    expect(page.get_by_test_id("stAlert").filter(has_text="Correct:")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     saved = Store(db_url).attempts(LEARNER)
     assert [(a.question_id, a.correct) for a in saved] == [(question.id, True)]
@@ -93,7 +93,7 @@ def test_order_steps_by_drag_and_by_keyboard(page, quiz_server):
     assert step_ids(steps) == target
     page.get_by_role("button", name=re.compile(r"^Check answer")).click()
     wait_for_run(page)
-    expect(page.get_by_test_id("stAlert").filter(has_text="Correct.")).to_be_visible()
+    expect(page.get_by_test_id("stAlert").filter(has_text="Correct:")).to_be_visible()
     saved = Store(db_url).attempts(learner)
     assert [(a.question_id, a.answer, a.correct) for a in saved] == [
         ("ord-step-basic", target, True)]
@@ -116,7 +116,7 @@ def test_lesson_path_from_before_quiz_to_class_gain(page, quiz_server):
     expect(page.get_by_text("Answer every before-quiz question first", exact=False)).to_be_visible()
     submit_choice(page, next(o.text for o in first.options if o.id in first.answer))
     wait_for_run(page)
-    expect(page.get_by_test_id("stAlert").filter(has_text="Correct.")).to_be_visible()
+    expect(page.get_by_test_id("stAlert").filter(has_text="Correct:")).to_be_visible()
     expect(page.get_by_test_id("stAlert").filter(has_text="Explanation:")).to_be_visible()
     expect(page.get_by_role("button", name="Practise this question again")).to_have_count(0)
 

@@ -96,7 +96,7 @@ def test_kill_9_during_quiz_writes_loses_nothing_committed(browser, chromium_pat
             expect(page.get_by_role("button", name=re.compile(r"try 3 of 3"))).to_be_visible()
         submit_choice(page, right.text)
         wait_for_run(page)
-        expect(page.get_by_test_id("stAlert").filter(has_text="Correct.")).to_be_visible()
+        expect(page.get_by_test_id("stAlert").filter(has_text="Correct:")).to_be_visible()
     finally:
         context.close()
         stop_server(proc)
