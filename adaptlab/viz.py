@@ -250,21 +250,30 @@ class _Box:
                 and abs(self.y - other.y) < self.half_height + other.half_height)
 
 
+def _label_box(x: float, y: float, label: str, position: str, px_per_decade: float,
+               geometry: LabelGeometry) -> _Box:
+    """The box plotly draws `label` in at `position` around the point (x, y), in px."""
+    half_width = len(str(label)) * geometry.char / 2
+    widths, markers_across, side = _LABEL_PLACES[position]
+    return _Box(math.log10(max(x, 1)) * px_per_decade + widths * half_width
+                + markers_across * geometry.marker,
+                y * geometry.per_unit_y + side * geometry.offset, half_width, geometry.line / 2)
+
+
+def _marker_box(x: float, y: float, px_per_decade: float, geometry: LabelGeometry) -> _Box:
+    return _Box(math.log10(max(x, 1)) * px_per_decade, y * geometry.per_unit_y,
+                geometry.marker / 2, geometry.marker / 2)
+
+
 def label_boxes(x: pd.Series, y: pd.Series, text: pd.Series, positions: pd.Series,
                 x_range: list[float], geometry: LabelGeometry = LAPTOP_LABELS,
                 ) -> tuple[list[_Box], list[_Box]]:
     """(markers, labels) as boxes in px, for plotly textpositions such as "top center"."""
     px_per_decade = geometry.plot_width / (x_range[1] - x_range[0])
-    markers, labels = [], []
-    for value_x, value_y, label, position in zip(x, y, text, positions, strict=True):
-        centre_x = math.log10(max(value_x, 1)) * px_per_decade
-        centre_y = value_y * geometry.per_unit_y
-        markers.append(_Box(centre_x, centre_y, geometry.marker / 2, geometry.marker / 2))
-        half_width = len(str(label)) * geometry.char / 2
-        widths, markers_across, side = _LABEL_PLACES[position]
-        labels.append(_Box(centre_x + widths * half_width + markers_across * geometry.marker,
-                           centre_y + side * geometry.offset, half_width, geometry.line / 2))
-    return markers, labels
+    points = list(zip(x, y, text, positions, strict=True))
+    return ([_marker_box(px, py, px_per_decade, geometry) for px, py, _, _ in points],
+            [_label_box(px, py, label, position, px_per_decade, geometry)
+             for px, py, label, position in points])
 
 
 def label_positions(x: pd.Series, y: pd.Series, text: pd.Series, x_range: list[float],
@@ -274,18 +283,15 @@ def label_positions(x: pd.Series, y: pd.Series, text: pd.Series, x_range: list[f
     else the least crowded (LayerNorm tuning and (IA)³ sit side by side, and on an easy task
     most methods crowd the 100 % line). The longest labels are placed first: they have the
     fewest places to go."""
-    markers, _ = label_boxes(x, y, text, pd.Series(["top center"] * len(x)), x_range, geometry)
-    placed: list[_Box] = []
+    px_per_decade = geometry.plot_width / (x_range[1] - x_range[0])
+    obstacles = [_marker_box(px, py, px_per_decade, geometry) for px, py in zip(x, y, strict=True)]
     chosen = {}
     for index in sorted(range(len(x)), key=lambda i: -len(str(text.iloc[i]))):
-        one = slice(index, index + 1)
-        options = []
-        for position in _LABEL_PLACES:
-            _, (box,) = label_boxes(x.iloc[one], y.iloc[one], text.iloc[one], [position],
-                                    x_range, geometry)
-            options.append((sum(box.overlaps(other) for other in placed + markers), box, position))
-        _, box, chosen[index] = min(options, key=lambda option: option[0])  # first of the least
-        placed.append(box)
+        boxes = [(_label_box(x.iloc[index], y.iloc[index], text.iloc[index], position,
+                             px_per_decade, geometry), position) for position in _LABEL_PLACES]
+        box, chosen[index] = min(boxes, key=lambda option: sum(option[0].overlaps(other)
+                                                                for other in obstacles))
+        obstacles.append(box)  # min keeps the first of the least crowded
     return pd.Series([chosen[i] for i in range(len(x))], index=x.index)
 
 

@@ -41,13 +41,8 @@ def quiz_items(path: LessonPath, quiz: str) -> list[tuple[PathTopic, Question]]:
 
 def _unmarked(path: LessonPath, quiz: str) -> list[int]:
     """The numbers (from 1) of the quiz's questions that have no mark yet."""
-    context = path.context(quiz)
-    missing = []
-    for number, (_topic, question) in enumerate(quiz_items(path, quiz), start=1):
-        qw.question_state(question, context)  # restores saved tries on first use
-        if qw.counted_mark(question, context) is None:
-            missing.append(number)
-    return missing
+    marks = qw.saved_marks([q for _topic, q in quiz_items(path, quiz)], path.context(quiz))
+    return [number for number, mark in enumerate(marks, start=1) if mark is None]
 
 
 def _show_quiz(path: LessonPath, quiz: str, one_at_a_time: bool) -> None:

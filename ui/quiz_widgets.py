@@ -327,12 +327,17 @@ def counted_mark(question: Question, context: str = "") -> float | None:
     return qs.mark if qs.finished and not qs.practice else None
 
 
-def section_score(questions: list[Question], context: str = "") -> tuple[int, float]:
-    """(questions with a mark, sum of those marks) over `questions`, saved tries included: a
-    learner back in a new session sees the marks already earned, not only this visit's."""
+def saved_marks(questions: list[Question], context: str = "") -> list[float | None]:
+    """counted_mark() of each question, saved tries included: a learner back in a new session
+    has the marks already earned, not only this visit's."""
     for question in questions:
         question_state(question, context)  # restores saved tries on first use
-    marks = [m for m in (counted_mark(q, context) for q in questions) if m is not None]
+    return [counted_mark(q, context) for q in questions]
+
+
+def section_score(questions: list[Question], context: str = "") -> tuple[int, float]:
+    """(questions with a mark, sum of those marks) over `questions`."""
+    marks = [m for m in saved_marks(questions, context) if m is not None]
     return len(marks), sum(marks)
 
 

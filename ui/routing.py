@@ -41,9 +41,7 @@ def leave_legacy_multipage_mode() -> None:
     except (ImportError, AttributeError, KeyError, TypeError):  # Streamlit internals changed
         return
     if legacy:
-        from streamlit.runtime.pages_manager import PagesManager
-
-        PagesManager.uses_pages_directory = False
+        never_legacy_multipage_mode()
         st.rerun()
 
 

@@ -102,12 +102,13 @@ def answers_table(result) -> None:
     st.caption(f"The model's greedy answer to each of the {len(rows)} {result.eval_split} "
                f"examples, which it never trained on: {right} of {len(rows)} exactly right after "
                "training (✓).")
-    near = [r for r in rows if r["before"].strip() != r["expected"].strip()
+    # answers() strips both, as exact match does.
+    near = [r for r in rows if r["before"] != r["expected"]
             and same_words(r["before"], r["expected"])]
     if near:
         st.caption(f"Before training, {len(near)} of {len(rows)} answers had the right words in "
-                   f"another form (e.g. {plain(repr(near[0]['before'].strip()))} for "
-                   f"{plain(repr(near[0]['expected'].strip()))}). Exact match and balanced "
+                   f"another form (e.g. {plain(repr(near[0]['before']))} for "
+                   f"{plain(repr(near[0]['expected']))}). Exact match and balanced "
                    "accuracy do not count them: answering in the task's exact form is part of "
                    "what a method learns.")
     table = pd.DataFrame({"": ["✓" if r["correct"] else "✗" for r in rows],

@@ -10,6 +10,7 @@ where fragments do not tick (AppTest) and when the learner comes back from anoth
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -95,17 +96,19 @@ def _chart(job, key: str, height: int) -> None:
     else:
         st.info("Waiting for the first step: the loss chart appears here.",
                 icon=":material/hourglass_top:")
-    st.caption(f"This run: {run_title(job.plan)}, {job.plan.config.steps} steps, seed "
-               f"{job.plan.config.seed}, learning rate {job.plan.config.lr:g}.")
+    plan = job.plan
+    st.caption(f"This run: {run_title(plan.method, plan.data_source)}, {plan.config.steps} "
+               f"steps, seed {plan.config.seed}, learning rate {plan.config.lr:g}.")
 
 
-def run_title(plan) -> str:
+@functools.cache  # the panel redraws every second while a run trains; the cards ship in assets
+def run_title(method: str, data_source: str) -> str:
     """"LoRA on Sentiment of a review": the names the pickers show, not the internal ids."""
-    method = REGISTRY[plan.method].short_title if plan.method in REGISTRY else plan.method
-    if plan.data_source == UPLOAD_SOURCE:
-        return f"{method} on your own data"
+    shown = REGISTRY[method].short_title if method in REGISTRY else method
+    if data_source == UPLOAD_SOURCE:
+        return f"{shown} on your own data"
     tasks = {t.name: t.title for t in list_tasks()}
-    return f"{method} on {plain(tasks.get(plan.data_source, plan.data_source))}"
+    return f"{shown} on {plain(tasks.get(data_source, data_source))}"
 
 
 def run_panel(job, *, key: str, projector: bool, notices: Callable[[], None]) -> None:
