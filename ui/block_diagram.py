@@ -8,6 +8,9 @@ Okabe-Ito colours, and every node also says its status in words.
 
 from __future__ import annotations
 
+import re
+from itertools import combinations, pairwise
+
 import pandas as pd
 
 from adaptlab.viz import STATUS_STYLE
@@ -42,13 +45,20 @@ def _base_status(rows: pd.DataFrame) -> tuple[str, str]:
     return "partial", " and ".join(sorted(trains)) + (" trains" if len(trains) == 1 else " train")
 
 
+# How each status looks: fill, text colour, border colour, border width (points), dashed border.
+# One table for the diagrams' DOT and the legend's CSS, so the legend cannot drift from them.
+_LOOK = {
+    "frozen": (STATUS_STYLE["frozen"][0], "black", "black", 1, False),
+    "trainable": (STATUS_STYLE["trainable"][0], "white", "black", 1, False),  # 5.2:1 on the blue
+    "partial": ("white", "black", STATUS_STYLE["trainable"][0], 3, False),  # some tensors train
+    "added": (STATUS_STYLE["added"][0], "black", "black", 2, True),
+}
+
+
 def _style(status: str) -> str:
-    if status == "partial":  # some of its tensors train: white fill, thick blue border
-        return f'fillcolor="white", color="{STATUS_STYLE["trainable"][0]}", penwidth=3'
-    colour = STATUS_STYLE[status][0]
-    text = "white" if status == "trainable" else "black"  # 5.2:1 on the blue; black on grey/orange
-    extra = ', style="rounded,filled,dashed", penwidth=2' if status == "added" else ""
-    return f'fillcolor="{colour}", fontcolor="{text}"{extra}'
+    fill, text, border, width, dashed = _LOOK[status]
+    style = "rounded,filled,dashed" if dashed else "rounded,filled"
+    return f'fillcolor="{fill}", fontcolor="{text}", color="{border}", penwidth={width}, style="{style}"'
 
 
 def _added_node(block: pd.DataFrame, prefix: str, anchor: str) -> tuple[str, str] | None:
@@ -77,44 +87,81 @@ def _added_node(block: pd.DataFrame, prefix: str, anchor: str) -> tuple[str, str
     return placement, f'{anchor}_new [label="{label}", {_style("added")}]'
 
 
-def block_dot(df: pd.DataFrame, n_layer: int, d_model: int, fontsize: int = 11) -> str:
+_LABEL = re.compile(r'^(\w+) \[label="([^"]*)"')
+_EDGE = re.compile(r"^(\w+) -> (\w+)")
+_GAP = 4  # characters: a box's margins and the space to the next box
+
+
+def _row_cuts(units: list[list[str]], rows: int, lines: list[str]) -> tuple[int, ...]:
+    """Where the path turns to a new row, as indices into `units` (BLOCK_PATH's steps).
+
+    Two rows: the attention half, then the MLP half; they fit a laptop's card. Projector type
+    needs three, or the browser shrinks the drawing to the column's width and its words end up
+    hardly larger than normal mode's: the cuts that make the widest row narrowest, each box as
+    wide as its longest line of text. A box drawn above a step (LoRA's update, prefix tuning's
+    keys and values) is one rank up: in the row before, or above the first row.
+    """
+    if rows == 2:
+        return (5,)
+    width = {m[1]: max(map(len, m[2].split("\\n"))) + _GAP for line in lines if (m := _LABEL.match(line))}
+    on_path = {node for unit in units for node in unit} | {"x", "out"}
+    above = {m[2]: width[m[1]] for line in lines
+             if (m := _EDGE.match(line)) and m[1] not in on_path and m[1] in width}
+    own = [sum(width[node] for node in unit) for unit in units]
+    up = [sum(above.get(node, 0) for node in unit) for unit in units]
+
+    def widest(cuts: tuple[int, ...]) -> int:
+        bounds = (0, *cuts, len(units), len(units))
+        return max(sum(up[:cuts[0]]), *(
+            sum(own[a:b]) + sum(up[b:c]) + width["x"] * (a == 0) + width["out"] * (b == len(units))
+            for a, b, c in zip(bounds, bounds[1:], bounds[2:], strict=False)))
+
+    return min(combinations(range(1, len(units)), rows - 1), key=widest)
+
+
+def block_dot(df: pd.DataFrame, n_layer: int, d_model: int, fontsize: int = 11,
+              rows: int = 2) -> str:
     """A DOT drawing of the last block of the census'd model with its frozen/trainable/added parts.
 
-    Two rows, so it stays readable in a page-wide card: the attention half, then the MLP half.
-    `fontsize` (points) is larger in projector mode; edge labels are a little smaller.
+    The path runs along `rows` rows (2, or 3 for projector type: _row_cuts). `fontsize` (points)
+    is larger in projector mode; edge labels are a little smaller.
     """
     block = df[df["block"] == n_layer - 1]
     lines = ["digraph block {", "rankdir=TB; bgcolor=transparent; nodesep=0.3; ranksep=0.45;",
              f'node [shape=box, style="rounded,filled", {_FONT}, fontsize={fontsize}]; '
              f'edge [{_FONT}, fontsize={round(fontsize * 9 / 11)}];']
     lines += _input_nodes(df, n_layer, d_model)
-    rows: list[list[str]] = [["x"], []]
+    units: list[list[str]] = []  # per step of BLOCK_PATH, its nodes on the path
     for i, (prefix, label) in enumerate(BLOCK_PATH):
-        node, row = _node_id(i), rows[0 if i <= 4 else 1]
-        previous = rows[0][-1] if not rows[1] and row is rows[1] else row[-1]
+        node, previous = _node_id(i), units[-1][-1] if units else "x"
         if prefix is None:
             lines += [f'{node} [label="{label}\\n(no parameters)", fillcolor="white", '
                       'style="rounded,dashed"]', f"{previous} -> {node}"]
-            row.append(node)
+            units.append([node])
         elif prefix.startswith("+"):
             lines += [f'{node} [label="+", shape=circle, fillcolor="white", style=filled]',
                       f"{previous} -> {node}"]
-            row.append(node)
+            units.append([node])
         else:
             module_lines, path = _module(block, prefix, label, node, previous)
             lines += module_lines
-            row += path
+            units.append(path)
     plus1, plus2 = _node_id(4), _node_id(9)
-    rows[1].append("out")
     # Named at the arrowhead, by the "+" it feeds: a mid-arc label sat on its own arc.
     lines += [f'x -> {plus1} [headlabel="residual", labeldistance=4, labelangle=-30, '
               'style=dashed]',
               f'{plus1} -> {plus2} [headlabel="residual", labeldistance=4, labelangle=-30, '
               'style=dashed]',
-              f"{plus2} -> out", 'out [label="to the next block", shape=plaintext, style=""]']
-    lines += ["{rank=same; " + "; ".join(row) + "}" for row in rows]
-    lines.append(f"x -> {rows[1][0]} [style=invis, weight=20]")  # start the MLP row under x
+              f"{plus2} -> out", 'out [label="to the\\nnext block", shape=plaintext, style=""]']
     lines += _prefix_nodes(df, n_layer, d_model)
+    bounds = (0, *_row_cuts(units, rows, lines), len(units))
+    path_rows = [[node for unit in units[a:b] for node in unit] for a, b in pairwise(bounds)]
+    path_rows[0].insert(0, "x")
+    path_rows[-1].append("out")
+    lines += ["{rank=same; " + "; ".join(row) + "}" for row in path_rows]
+    # Start every row under x.
+    lines += [f"{above[0]} -> {below[0]} [style=invis, weight=20]"
+              for above, below in pairwise(path_rows)]
     return "\n".join(lines + ["}"])
 
 
@@ -149,7 +196,7 @@ def _makes_prefixes(virtual: pd.DataFrame, n_layer: int, d_model: int) -> bool:
 
 def _input_nodes(df: pd.DataFrame, n_layer: int, d_model: int) -> list[str]:
     at_input = _virtual(df)  # prompt tuning, P-tuning: vectors placed before the tokens
-    label = f"x: the block's input\\n(block {n_layer - 1} of 0..{n_layer - 1})"
+    label = f"x: the input\\nof block {n_layer - 1}\\n(blocks 0..{n_layer - 1})"  # narrow: _row_cuts
     lines = [f'x [label="{label}", shape=plaintext, style=""]']
     if not at_input.empty and not _makes_prefixes(at_input, n_layer, d_model):
         m = int(at_input["shape"].iloc[0].split("×")[0])
@@ -169,16 +216,28 @@ def _prefix_nodes(df: pd.DataFrame, n_layer: int, d_model: int) -> list[str]:
     seeds = virtual[virtual["name"].str.contains("embedding")]  # with the MLP: m×d inputs
     m = int((table if not table.empty else seeds)["shape"].iloc[0].split("×")[0])
     how = "one set per layer" if not table.empty else "made by an MLP while training"
-    return [f'pk [label="{m} prefix keys and values for this layer\\n(new, trains; {how})\\n'
+    # Short lines: the box sits above attention, and a wide one widens the whole drawing.
+    return [f'pk [label="{m} prefix keys and values\\nfor this layer (new, trains;\\n{how})\\n'
             f'{int(virtual["count"].sum()):,} parameters", {_style("added")}]',
             f'pk -> {_node_id(2)} [label="extra K, V"]']
 
 
-def legend_dot(fontsize: int = 11) -> str:
-    """Three sample nodes: how frozen, trainable and added look (colour, border and words)."""
-    nodes = [f'f [label="frozen", {_style("frozen")}]', f't [label="trains", {_style("trainable")}]',
-             f'p [label="some tensors train", {_style("partial")}]',
-             f'a [label="new, trains", {_style("added")}]', "f -> t -> p -> a [style=invis]"]
-    return "\n".join(["digraph legend {", "rankdir=LR; bgcolor=transparent; nodesep=0.2;",
-                      f'node [shape=box, style="rounded,filled", {_FONT}, fontsize={fontsize}];', *nodes,
-                      "}"])
+LEGEND = (("frozen", "frozen"), ("trainable", "trains"), ("partial", "some tensors train"),
+          ("added", "new, trains"))
+
+
+def legend_html(fontsize: int = 11) -> str:
+    """The four looks of the diagrams' boxes (colour, border and words), as HTML.
+
+    Not a Graphviz drawing: the legend is on the Methods page's first view, and Graphviz's browser
+    module (0.75 MB, with its layout engine) would otherwise load before any diagram is opened.
+    """
+    items = []
+    for status, words in LEGEND:
+        fill, text, border, width, dashed = _LOOK[status]
+        items.append(f'<span role="listitem" style="background:{fill}; color:{text}; '
+                     f'border:{width}pt {"dashed" if dashed else "solid"} {border}; '
+                     f'border-radius:6px; padding:0.15em 0.7em; '
+                     f'font:{fontsize}pt Helvetica, Arial, sans-serif">{words}</span>')
+    return ('<div role="list" aria-label="Legend of the block diagrams" style="display:flex; '
+            'flex-wrap:wrap; gap:0.8em; align-items:center">' + "".join(items) + "</div>")

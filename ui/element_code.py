@@ -20,12 +20,13 @@ from pathlib import Path
 
 import streamlit as st
 
-# Streamlit's element modules that AdaptLab's first views draw, in the order a learner meets
-# them from Home (Methods: a Plotly chart, GraphViz diagrams, a table, a select box). The code
-# highlighter (1.5 MB) is left out: no first view shows st.code any more. A file name is the
-# module name, a dot, a content hash, ".js"; the hash changes with Streamlit's version, so the
-# files are found on disk, and a name this version does not have is skipped.
-ELEMENT_MODULES = ("PlotlyChart", "GraphVizChart", "Table", "Selectbox", "Metric", "Multiselect",
+# Streamlit's element modules that AdaptLab's pages draw, in the order a learner meets them
+# from Home (Methods: a Plotly chart, a table and a select box, then GraphViz diagrams in the cards
+# a learner opens). The code highlighter (1.5 MB) is left out: no first view shows st.code any
+# more. A file name is the module name, a dot, a content hash, ".js"; the hash changes with
+# Streamlit's version, so the files are found on disk, and a name this version does not have is
+# skipped.
+ELEMENT_MODULES = ("PlotlyChart", "Table", "Selectbox", "GraphVizChart", "Metric", "Multiselect",
                    "NumberInput", "Radio", "ButtonGroup", "DownloadButton")
 QUIET_MS = 600  # no script run for this long before each module is fetched
 SAFE_NAME = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.js")

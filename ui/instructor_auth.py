@@ -131,9 +131,13 @@ def passcode_gate() -> bool:
     st.caption("For the instructor, with the instructor passcode. Learners join a live class "
                "on Home, with the join code shown on the projector.")
     if configured_passcode() is None:
-        with st.expander("No instructor passcode is set on this server: how to set one",
-                         icon=":material/lock:"):
-            st.info(HOW_TO_SET, icon=":material/lock:")
+        # Drawn only when opened: its code block would load the code highlighter's browser
+        # module (1.5 MB) on every first visit of this page.
+        how = st.expander("No instructor passcode is set on this server: how to set one",
+                          icon=":material/lock:", key=widget_key(PAGE, "how_to_set"),
+                          on_change="rerun")
+        if how.open:
+            how.info(HOW_TO_SET, icon=":material/lock:")
         return False
     with st.form(widget_key(PAGE, "login")):
         st.text_input("Instructor passcode", type="password", key=widget_key(PAGE, "passcode"))

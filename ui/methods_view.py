@@ -17,7 +17,7 @@ import streamlit as st
 
 from adaptlab.methods import REGISTRY, MethodSpec
 from adaptlab.taxonomy import SOURCES, all_labels, source_labels
-from ui.block_diagram import block_dot, legend_dot
+from ui.block_diagram import block_dot, legend_html
 from ui.method_notes import WHEN_TO_CHOOSE
 from ui.state import learner
 
@@ -76,9 +76,7 @@ def _diagram_font() -> int:
 
 
 def legend() -> None:
-    st.graphviz_chart(legend_dot(_diagram_font()), alt="Legend: grey boxes are frozen, blue boxes train, white "
-                      "boxes with a blue border have some tensors training, orange dashed boxes "
-                      "are new parameters added by the method.")
+    st.html(legend_html(_diagram_font()))
 
 
 def method_card(spec: MethodSpec) -> None:
@@ -98,7 +96,8 @@ def _card_body(spec: MethodSpec) -> None:
     df = census_frame(DEMO_MODEL, spec.name, ())
     t = totals(df)
     st.markdown(spec.summary)
-    st.graphviz_chart(block_dot(df, cfg.n_layer, cfg.n_embd, _diagram_font()), width="stretch",
+    rows = 3 if learner().projector else 2  # larger type needs a narrower drawing
+    st.graphviz_chart(block_dot(df, cfg.n_layer, cfg.n_embd, _diagram_font(), rows), width="stretch",
                       alt=f"Diagram of a GPT-2 block showing what {spec.title} trains, "
                           f"freezes and adds.")
     info, when = st.columns(2, gap="large")

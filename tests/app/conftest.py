@@ -104,6 +104,13 @@ def open_instructor(query: dict[str, str] | None = None,
     return at
 
 
+def open_how_to_set(at: AppTest) -> AppTest:
+    """Open the locked Instructor page's folded "how to set a passcode" box (drawn only when open)."""
+    assert not at.info, "the how-to is folded, and not drawn, until opened"
+    at.session_state["instructor.how_to_set"] = True
+    return at.run()
+
+
 def unlock(at: AppTest, passcode: str) -> AppTest:
     """Type `passcode` into the Instructor gate and press Unlock."""
     at.text_input(key="instructor.passcode").input(passcode)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from adaptlab.presets import lesson_presets
 from adaptlab.store import Store
-from tests.app.conftest import open_instructor, texts, unlock
+from tests.app.conftest import open_how_to_set, open_instructor, texts, unlock
 
 PASSCODE = "correct horse battery staple"
 
@@ -42,7 +42,7 @@ def shows_results(at: AppTest) -> bool:
 
 
 def test_without_a_passcode_the_page_only_says_how_to_set_one(db_url):
-    at = open_instructor()
+    at = open_how_to_set(open_instructor())
     assert "No instructor passcode is configured" in texts(at.info)
     assert "ADAPTLAB_INSTRUCTOR_PASSCODE" in texts(at.info)
     assert not at.main.text_input and not shows_results(at)

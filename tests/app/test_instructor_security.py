@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from adaptlab.store import Store
-from tests.app.conftest import open_instructor, unlock
+from tests.app.conftest import open_how_to_set, open_instructor, unlock
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSCODE = "correct horse battery staple"
@@ -49,7 +49,7 @@ def test_a_unicode_passcode_works_when_it_matches(db_url, monkeypatch):
 
 def test_no_passcode_configured_means_locked_with_how_to(db_url, monkeypatch):
     monkeypatch.delenv("ADAPTLAB_INSTRUCTOR_PASSCODE", raising=False)
-    at = open_instructor({"passcode": "", "instructor": "1"})
+    at = open_how_to_set(open_instructor({"passcode": "", "instructor": "1"}))
     info = "\n".join(i.value for i in at.info)
     assert "No instructor passcode is configured" in info and "ADAPTLAB_INSTRUCTOR_PASSCODE" in info
     assert not at.main.text_input and not unlocked(at)

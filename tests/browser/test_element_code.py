@@ -1,6 +1,7 @@
 """Streamlit's chart code is fetched while a learner reads Home, not when the next page needs it
 (ui/element_code.py): after Home has finished, the browser loads the Plotly module; Methods then
-draws its chart without fetching any of the preloaded modules again."""
+draws its chart, and an opened card its diagram, without fetching any of the preloaded modules
+again."""
 
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ def test_home_loads_chart_code_that_methods_then_reuses(page, app_url):
     page.get_by_role("heading", name="Methods: what gets trained?", exact=True).wait_for()
     wait_for_run(page)
     expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
+    expect(page.get_by_test_id("stTable").first).to_be_visible()
+    # The block diagrams are drawn when a card opens: GraphViz's module was preloaded too.
+    page.get_by_test_id("stExpander").filter(has_text="LoRA").locator("summary").first.click()
     expect(page.get_by_test_id("stGraphVizChart").first).to_be_visible()
     assert not preloaded & set(fetched[before:])  # the module map already had them
     expect(page.get_by_test_id("stException")).to_have_count(0)
