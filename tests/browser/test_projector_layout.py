@@ -6,6 +6,7 @@ or metric title cut off, every select wide enough for its value, charts drawn in
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import wait_for_run
 from tests.browser.screens import (
@@ -48,11 +49,16 @@ def diagram_text_heights(page) -> list[float]:
     }""")
 
 
-def open_lora_card(page) -> None:
+# The widest drawings: a box above the path (prefix tuning), two new boxes on it (Houlsby).
+WIDEST_DIAGRAMS = ("Prefix tuning", "Bottleneck adapters (Houlsby)")
+
+
+def open_cards(page, titles=WIDEST_DIAGRAMS) -> None:
     """Methods draws a block diagram in a card only once the card is open."""
-    page.get_by_test_id("stExpander").filter(has_text="LoRA").locator("summary").first.click()
-    page.get_by_test_id("stGraphVizChart").first.wait_for()
-    wait_for_run(page)
+    for count, title in enumerate(titles, start=1):
+        page.get_by_test_id("stExpander").filter(has_text=title).locator("summary").first.click()
+        expect(page.get_by_test_id("stGraphVizChart")).to_have_count(count)
+        wait_for_run(page)
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -64,7 +70,7 @@ def test_every_page_reads_well_in_projector_mode(browser, lab_url, screenshot_di
     for name in PAGE_NAMES:
         visit(page, name)
         if name == "Methods":
-            open_lora_card(page)
+            open_cards(page)
         if name == "Quiz":  # a question on screen, not only the sign-in form
             start_quiz(page, f"Projector {size}")
             page.get_by_text("Question 1 of", exact=False).evaluate(
@@ -92,7 +98,7 @@ def test_normal_mode_keeps_normal_charts_and_reads_well_on_a_laptop(page, lab_ur
     assert fonts and max(fonts) < MIN_CHART_FONT_PX
     assert reading_problems(page) == []
     visit(page, "Methods")
-    open_lora_card(page)
+    open_cards(page)
     heights = diagram_text_heights(page)
     assert heights and max(heights) < MIN_DIAGRAM_TEXT_PX
     assert reading_problems(page) == []
