@@ -12,6 +12,7 @@ import pandas as pd
 from adaptlab.counts import config_dict, totals
 from adaptlab.memory import human_bytes, memory_breakdown
 from adaptlab.training import differences
+from ui.reference_view import run_name
 from ui.resources import census_frame, model_config, settings_key
 
 UPLOAD_SOURCE = differences.UPLOAD_SOURCE
@@ -21,8 +22,8 @@ STATUS_TEXT = {"queued": "waiting for a free slot", "waiting": "waiting for a fr
 
 
 def run_names(jobs: list) -> dict[str, str]:
-    """job id -> "run 1: lora", numbered in the order this session started them."""
-    return {job.id: f"run {i}: {job.plan.method}" for i, job in enumerate(jobs, start=1)}
+    """job id -> "run 1: LoRA" (reference_view.run_name)."""
+    return {job.id: run_name(i, job) for i, job in enumerate(jobs, start=1)}
 
 
 def data_name(job) -> str:

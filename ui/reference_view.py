@@ -36,6 +36,12 @@ def reference_frame(sweep: Sweep, task: str) -> pd.DataFrame:
     return rows
 
 
+def run_name(number: int, job) -> str:
+    """"run 1: LoRA": numbered in the order this session started its runs, named as learners
+    see the method (not its id, "lora")."""
+    return f"run {number}: {REGISTRY[job.plan.method].short_title}"
+
+
 def run_points(jobs: list, task: str) -> pd.DataFrame:
     """The learner's finished runs on `task`: run name, family, trainable parameters, headline."""
     rows = []
@@ -43,7 +49,7 @@ def run_points(jobs: list, task: str) -> pd.DataFrame:
         result = job.result
         if job.plan.data_source != task or result is None or result.after is None:
             continue
-        rows.append({"run": f"run {number}: {job.plan.method}",
+        rows.append({"run": run_name(number, job),
                      "family": REGISTRY[job.plan.method].family,
                      "trainable_params": result.trainable_params,
                      "headline": result.after.scores.headline})

@@ -149,4 +149,4 @@ def test_lr_1e9_diverges_and_the_page_explains_it(open_page):
     assert "The run failed" not in texts(at.error)
     at.switch_page("pages/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert "diverged" in at.dataframe[0].value.loc["how it ended", "run 1: lora"]
+    assert "diverged" in at.dataframe[0].value.loc["how it ended", "run 1: LoRA"]

@@ -55,9 +55,9 @@ def test_train_three_steps_then_stop_a_longer_run_and_compare_both(open_page):
     at.switch_page("pages/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]
     table = at.dataframe[0].value
-    assert list(table.columns) == ["run 1: lora", "run 2: lora"]
-    assert table.loc["settings", "run 1: lora"].startswith("r=4")
-    assert table.loc["how it ended", "run 2: lora"] == "stopped by the learner"
+    assert list(table.columns) == ["run 1: LoRA", "run 2: LoRA"]
+    assert table.loc["settings", "run 1: LoRA"].startswith("r=4")
+    assert table.loc["how it ended", "run 2: LoRA"] == "stopped by the learner"
 
 
 def test_a_broken_upload_names_the_line_and_the_page_keeps_working(open_page):
