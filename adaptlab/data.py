@@ -86,6 +86,13 @@ def list_tasks(tasks_dir: Path = TASKS_DIR) -> list[TaskInfo]:
     return infos
 
 
+@functools.cache  # pages redraw every second while a run trains; the cards ship in assets
+def task_title(name: str) -> str:
+    """The title learners see for a bundled task ("sentiment" -> "Sentiment of a review"); the
+    name itself for one that is not bundled."""
+    return next((t.title for t in list_tasks() if t.name == name), name)
+
+
 def load_task(name: str, tasks_dir: Path = TASKS_DIR) -> list[Example]:
     """The examples of a bundled task, validated like a learner's file."""
     tasks = {info.name: info for info in list_tasks(tasks_dir)}

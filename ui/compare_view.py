@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from adaptlab.counts import config_dict, totals
+from adaptlab.data import task_title
 from adaptlab.memory import human_bytes, memory_breakdown
 from adaptlab.training import differences
 from ui.reference_view import run_name
@@ -27,7 +28,7 @@ def run_names(jobs: list) -> dict[str, str]:
 
 
 def data_name(job) -> str:
-    return "your upload" if job.plan.data_source == UPLOAD_SOURCE else job.plan.data_source
+    return "your upload" if job.plan.data_source == UPLOAD_SOURCE else task_title(job.plan.data_source)
 
 
 def seed_and_data(job) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from adaptlab.data import task_title
 from adaptlab.errors import UserInputError
 from adaptlab.live import assignments, board, gains
 from adaptlab.methods import REGISTRY
@@ -59,7 +60,7 @@ def _assign_form(store: Store, session_id: int) -> None:
     st.session_state.setdefault(task_key, current.task if current else tasks[0])
     st.session_state.setdefault(methods_key, list(current.methods) if current else list(REGISTRY))
     left, middle, right = st.columns([1, 3, 1], vertical_alignment="bottom")
-    task = left.selectbox("Task for the class", tasks, key=task_key)
+    task = left.selectbox("Task for the class", tasks, key=task_key, format_func=task_title)
     chosen = middle.multiselect("Methods, given out in turn", list(REGISTRY), key=methods_key,
                                 format_func=board.title,
                                 help="Learners get these in turn, in the order they joined; "
@@ -73,7 +74,7 @@ def _assign_form(store: Store, session_id: int) -> None:
             st.error(plain(exc, limit=300))
             return
         st.success(f"Assigned {len(chosen)} method{'s' * (len(chosen) != 1)} to {len(given)} "
-                   f"learner{'s' * (len(given) != 1)} on {plain(task)}.")
+                   f"learner{'s' * (len(given) != 1)} on {plain(task_title(task))}.")
     given = assignments.assignments(store, session_id)
     if given:
         with st.expander(f"Who trains what ({len(given)} learner{'s' * (len(given) != 1)}; "
@@ -148,9 +149,9 @@ def lab_board(store: Store, session_id: int) -> None:
     titled = runs.assign(title=[board.title(m) for m in runs["method"]])
     plotly_chart(class_board(reference, titled, chance, metric), key=CHART_KEY,
                  on_select="rerun", selection_mode="points",
-                 alt=f"{metric} against trainable parameters on {current.task}: {len(runs)} runs "
+                 alt=f"{metric} against trainable parameters on {task_title(current.task)}: {len(runs)} runs "
                      f"of the class over {len(reference)} reference methods.")
-    st.caption(f"{len(runs)} finished run{'s' * (len(runs) != 1)} on {plain(current.task)}. "
+    st.caption(f"{len(runs)} finished run{'s' * (len(runs) != 1)} on {plain(task_title(current.task))}. "
                "Large outlined points: the class's runs (shape and colour: the family); faint "
                "points: the shipped reference sweep, each method's defaults.")
     st.markdown("**Best run per method**")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from adaptlab.data import list_tasks
+from adaptlab.data import list_tasks, task_title
 from adaptlab.errors import UserInputError
 from adaptlab.methods import REGISTRY
 from adaptlab.reference import Sweep, card_section, load_sweep
@@ -61,7 +61,8 @@ def task_picker(key: str, jobs: list) -> str:
     names = [t.name for t in list_tasks()]
     latest = next((j.plan.data_source for j in reversed(jobs) if j.plan.data_source in names), None)
     st.session_state.setdefault(key, latest or names[0])
-    return st.selectbox("Task", names, key=key, help="The bundled task whose reference runs are shown.")
+    return st.selectbox("Task", names, key=key, format_func=task_title,
+                        help="The bundled task whose reference runs are shown.")
 
 
 def accuracy_chart(task: str, jobs: list, key: str) -> None:

@@ -10,14 +10,13 @@ where fragments do not tick (AppTest) and when the learner comes back from anoth
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from adaptlab.data import list_tasks
+from adaptlab.data import task_title
 from adaptlab.methods import REGISTRY
 from adaptlab.training.differences import UPLOAD_SOURCE
 from ui.charts import plotly_chart
@@ -101,14 +100,12 @@ def _chart(job, key: str, height: int) -> None:
                f"steps, seed {plan.config.seed}, learning rate {plan.config.lr:g}.")
 
 
-@functools.cache  # the panel redraws every second while a run trains; the cards ship in assets
 def run_title(method: str, data_source: str) -> str:
     """"LoRA on Sentiment of a review": the names the pickers show, not the internal ids."""
     shown = REGISTRY[method].short_title if method in REGISTRY else method
     if data_source == UPLOAD_SOURCE:
         return f"{shown} on your own data"
-    tasks = {t.name: t.title for t in list_tasks()}
-    return f"{shown} on {plain(tasks.get(data_source, data_source))}"
+    return f"{shown} on {plain(task_title(data_source))}"
 
 
 def run_panel(job, *, key: str, projector: bool, notices: Callable[[], None]) -> None:

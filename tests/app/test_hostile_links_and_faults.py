@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from adaptlab.model_specs import BUNDLED_DIR, MODEL_DIR_ENV
 from adaptlab.quiz import bank as bank_module
 from adaptlab.store import Store
-from tests.app.conftest import APP, texts, unlock
+from tests.app.conftest import APP, open_how_to_set, texts, unlock
 from ui.element_code import preload_html
 
 PASSCODE = "correct horse battery staple"
@@ -217,7 +217,9 @@ def test_links_never_unlock_the_instructor_page(amy_saved, monkeypatch, passcode
     if passcode_set:
         assert at.text_input(key="instructor.passcode").value == ""
     else:
+        at = open_how_to_set(at)
         assert "No instructor passcode is configured" in texts(at.info)
+        assert not at.dataframe and not at.get("download_button")
 
 
 def test_a_link_cannot_open_another_learners_progress(amy_saved):
