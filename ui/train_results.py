@@ -12,6 +12,7 @@ import streamlit as st
 from adaptlab.training.metrics import same_words
 from adaptlab.training.stopping import CANCELLED
 from ui.charts import plotly_chart
+from ui.state import learner
 from ui.text import plain
 
 
@@ -118,7 +119,15 @@ def answers_table(result) -> None:
                           "after training": [r["after"] if r["after"] is not None else "–"
                                              for r in rows]})
     # st.dataframe shows cells as literal text: model output and uploads never become markup.
-    st.dataframe(table, hide_index=True, width="stretch", height=36 * 10 + 4,
+    # A prompt cut after its first words hides what the model was asked. Streamlit wraps a cell's
+    # text only in rows taller than 4rem (64 px, 88 px in projector mode's larger type), so the
+    # rows grow to three lines where a prompt would not fit on one (about 60 characters at
+    # 1280 px; 40 in projector type), and six of them are in view instead of nine.
+    projector = learner().projector
+    wrap = max((len(r["prompt"]) for r in rows), default=0) > (40 if projector else 60)
+    row = (96 if projector else 70) if wrap else 36
+    st.dataframe(table, hide_index=True, width="stretch", row_height=row,
+                 height=36 + (6 if wrap else 9) * row + 4,
                  column_config={"": st.column_config.TextColumn(width=30, help="✓ exact match"),
                                 "prompt": st.column_config.TextColumn(width="large")})
 

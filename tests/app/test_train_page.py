@@ -36,6 +36,10 @@ def test_train_three_steps_then_stop_a_longer_run_and_compare_both(open_page):
     assert loss_chart_points(at, job.id) == 3
     successes = texts(at.success)
     assert "Finished 3 steps" in successes and "Frozen weights unchanged" in successes
+    answers = next(d for d in at.dataframe if "prompt" in d.value.columns)
+    # The default task's longest prompts do not fit one line at 1280 px: the rows wrap them,
+    # which Streamlit does only in rows taller than 4rem (64 px).
+    assert answers.value["prompt"].str.len().max() > 60 and answers.proto.row_height > 64
     anatomy = next(d.value for d in at.dataframe if "event" in d.value.columns)  # after answers
     events = anatomy["event"].tolist()
     assert events[:3] == ["batch", "forward", "loss"] and events[-1] == "zero grad"
