@@ -114,6 +114,13 @@ _RUN_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 _FIGURE_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 
 
+def whole_step_ticks(fig: go.Figure, last_step: float) -> None:
+    """A tick per step on a short run's step axis: plotly would label 0.5, 1.5 and so on, and
+    a step is a whole number. Longer runs keep plotly's ticks, which are whole already."""
+    if last_step <= 10:
+        fig.update_xaxes(dtick=1, tick0=0)
+
+
 def loss_chart(train: pd.DataFrame, evals: pd.DataFrame, total_steps: int | None = None) -> go.Figure:
     """Training loss per step (line, circles) and held-out loss points (diamonds), both vs step.
 
@@ -134,6 +141,7 @@ def loss_chart(train: pd.DataFrame, evals: pd.DataFrame, total_steps: int | None
     if total_steps:  # room for the last step's marker and its tick label inside the chart
         pad = max(0.5, total_steps * 0.03)
         fig.update_xaxes(range=[-pad, total_steps + pad])
+    whole_step_ticks(fig, total_steps or max([*train["step"], *evals["step"], 0]))
     # The legend sits on the plot's top edge and grows upwards: when projector mode's larger
     # type wraps it onto two lines, plotly makes room above rather than covering the first steps.
     fig.update_layout(height=360, xaxis_title="step", yaxis_title="loss (cross-entropy)",
@@ -178,6 +186,7 @@ def run_overlay(losses: pd.DataFrame) -> go.Figure:
             hovertemplate=f"{run}<br>{note}<br>step %{{x}}: loss %{{y:.4f}}<extra></extra>"))
     fig.update_layout(height=400, xaxis_title="step", yaxis_title="training loss", showlegend=True,
                       legend={"orientation": "h", "y": -0.2, "yanchor": "top"}, margin=_FIGURE_MARGIN)
+    whole_step_ticks(fig, losses["step"].max() if len(losses) else 0)
     return fig
 
 

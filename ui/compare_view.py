@@ -12,6 +12,7 @@ import pandas as pd
 from adaptlab.counts import config_dict, totals
 from adaptlab.data import task_title
 from adaptlab.memory import human_bytes, memory_breakdown
+from adaptlab.methods import REGISTRY
 from adaptlab.training import differences
 from ui.reference_view import run_name
 from ui.resources import census_frame, model_config, settings_key
@@ -111,7 +112,7 @@ def table_row(name: str, job) -> dict[str, str]:
     before, after = (result.before, result.after) if result else (None, None)
     seconds = [s.seconds for s in list(job.steps)]
     return {
-        "run": name, "method": job.plan.method, "settings": _settings_text(job),
+        "run": name, "method": REGISTRY[job.plan.method].title, "settings": _settings_text(job),
         "task": data_name(job), "seed": str(job.plan.config.seed),
         "steps": f"{len(seconds)} of {job.plan.config.steps}",
         "trainable %": f"{totals(frame)['trainable_pct']:.4g}%",

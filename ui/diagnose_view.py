@@ -18,6 +18,7 @@ import streamlit as st
 from adaptlab.errors import UserInputError
 from adaptlab.training.diagnosis_tries import Diagnosis
 from adaptlab.training.scenarios import Outcome, Recipe, Scenario
+from adaptlab.viz import whole_step_ticks
 from ui.jobs import job_registry
 from ui.text import plain
 
@@ -122,7 +123,8 @@ def loss_figure(runs: dict[str, Outcome], held_out: bool = False,
                      tickformat="~g")
     last = max((x for trace in fig.data for x in trace.x), default=0)
     if last <= 10:  # a run that stopped early: whole steps, not plotly's 0.5 and -1
-        fig.update_xaxes(dtick=1, range=[-0.5, last + 0.5])
+        fig.update_xaxes(range=[-0.5, last + 0.5])
+        whole_step_ticks(fig, last)
     return fig
 
 

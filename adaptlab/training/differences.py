@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
+from adaptlab.data import task_title
 from adaptlab.methods import get_method, settings_of
 
 if TYPE_CHECKING:  # plan imports torch; Compare reads finished plans without it
@@ -52,9 +53,9 @@ def _text(value: Any) -> str:
 
 
 def data_text(plan: RunPlan) -> str:
-    """The task's name, or "your upload" plus a fingerprint, so two different uploads differ."""
+    """The task's title, or "your upload" plus a fingerprint, so two different uploads differ."""
     if plan.data_source != UPLOAD_SOURCE:
-        return plan.data_source
+        return task_title(plan.data_source)
     digest = hashlib.sha256(repr((plan.train, plan.validation)).encode()).hexdigest()[:6]
     return f"your upload #{digest}"
 

@@ -81,5 +81,6 @@ def test_identical_runs_say_so_and_one_run_is_no_comparison():
 def test_values_read_as_on_the_train_page():
     shown = run_settings(plan("ia3", seed=2))
     assert shown["method"] == "(IA)³ rescaling vectors" and shown["seed"] == "2"
+    assert shown["task / data"] == "Sentiment of a review"  # the task's title, not "sentiment"
     assert shown["(IA)³ rescaling vectors: target_modules"] == "c_attn, mlp.c_proj"
     assert run_settings(plan("top-k"))["Top-k blocks: train_ln_f"] == "off"

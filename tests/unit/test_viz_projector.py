@@ -1,10 +1,11 @@
-"""Projector mode's charts (adaptlab.viz.for_projector) and colour-free cues in the memory bars."""
+"""Projector mode's charts (adaptlab.viz.for_projector), colour-free cues in the memory bars, and
+whole-step ticks on short runs."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from adaptlab.viz import PROJECTOR_FONT, for_projector, loss_chart, memory_bars
+from adaptlab.viz import PROJECTOR_FONT, for_projector, loss_chart, memory_bars, run_overlay
 
 
 def small_loss_chart():
@@ -36,3 +37,13 @@ def test_memory_parts_differ_by_pattern_not_only_colour():
                                 blocks_backpropagated=1, batch_size=8, seq_len=64)
     patterns = [t.marker.pattern.shape for t in memory_bars({"lora": breakdown}).data]
     assert len(set(patterns)) == len(patterns) == 4
+
+
+def test_short_runs_tick_whole_steps_and_long_runs_keep_plotlys_ticks():
+    short = pd.DataFrame({"step": [1, 2, 3], "loss": [3.0, 2.0, 1.0]})
+    held_out = pd.DataFrame({"step": [0, 3], "loss": [3.0, 1.5]})
+    assert loss_chart(short, held_out, total_steps=3).layout.xaxis.dtick == 1  # not 0.5, 1.5
+    overlay = run_overlay(short.assign(run="run 1: LoRA", note="seed 0"))
+    assert overlay.layout.xaxis.dtick == 1
+    long = pd.DataFrame({"step": range(1, 41), "loss": [1.0] * 40})
+    assert loss_chart(long, held_out, total_steps=40).layout.xaxis.dtick is None
