@@ -111,6 +111,7 @@ def _row_cuts(units: list[list[str]], rows: int, lines: list[str]) -> tuple[int,
     up = [sum(above.get(node, 0) for node in unit) for unit in units]
 
     def widest(cuts: tuple[int, ...]) -> int:
+        # Row [a, b) holds its own boxes and those drawn above the next row's steps, [b, c).
         bounds = (0, *cuts, len(units), len(units))
         return max(sum(up[:cuts[0]]), *(
             sum(own[a:b]) + sum(up[b:c]) + width["x"] * (a == 0) + width["out"] * (b == len(units))
