@@ -114,10 +114,13 @@ _RUN_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 _FIGURE_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 
 
+SHORT_RUN_STEPS = 10  # up to this many steps, plotly's own step ticks include 0.5, 1.5, ...
+
+
 def whole_step_ticks(fig: go.Figure, last_step: float) -> None:
     """A tick per step on a short run's step axis: plotly would label 0.5, 1.5 and so on, and
     a step is a whole number. Longer runs keep plotly's ticks, which are whole already."""
-    if last_step <= 10:
+    if last_step <= SHORT_RUN_STEPS:
         fig.update_xaxes(dtick=1, tick0=0)
 
 

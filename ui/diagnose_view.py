@@ -18,9 +18,9 @@ import streamlit as st
 from adaptlab.errors import UserInputError
 from adaptlab.training.diagnosis_tries import Diagnosis
 from adaptlab.training.scenarios import Outcome, Recipe, Scenario
-from adaptlab.viz import whole_step_ticks
+from adaptlab.viz import SHORT_RUN_STEPS, whole_step_ticks
 from ui.jobs import job_registry
-from ui.text import plain
+from ui.text import plain, plural
 
 log = logging.getLogger("adaptlab.diagnose")
 PAGE = "diagnose"
@@ -76,7 +76,7 @@ def run_inline(recipe: Recipe, label: str, hidden: tuple[str, ...] = ()) -> Outc
                      "keeps failing, tell your instructor.", icon=":material/error:")
             return None
         ran = len(outcome.steps)
-        status.update(label=f"{label}: {ran} step{'s' * (ran != 1)} in {outcome.seconds:.1f} s",
+        status.update(label=f"{label}: {ran} {plural('step', ran)} in {outcome.seconds:.1f} s",
                       state="complete")
     return outcome
 
@@ -122,9 +122,9 @@ def loss_figure(runs: dict[str, Outcome], held_out: bool = False,
     fig.update_yaxes(range=_log_range([y for trace in fig.data for y in trace.y]),
                      tickformat="~g")
     last = max((x for trace in fig.data for x in trace.x), default=0)
-    if last <= 10:  # a run that stopped early: whole steps, not plotly's 0.5 and -1
+    if last <= SHORT_RUN_STEPS:  # a run that stopped early: no room left of step 0 at -1
         fig.update_xaxes(range=[-0.5, last + 0.5])
-        whole_step_ticks(fig, last)
+    whole_step_ticks(fig, last)
     return fig
 
 
@@ -170,7 +170,7 @@ def facts(outcome: Outcome, hidden: tuple[str, ...] = ()) -> None:
                    help="Before training → after training; – when the run stopped early.")
     if outcome.stopped_reason:
         done = len(outcome.steps)
-        st.warning(f"The run stopped early, after {done} step{'s' * (done != 1)}.",
+        st.warning(f"The run stopped early, after {done} {plural('step', done)}.",
                    icon=":material/warning:")
         if hidden:
             st.caption("The engine's own message names the cause: it appears here once you "

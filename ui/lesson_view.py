@@ -19,6 +19,7 @@ from ui import quiz_widgets as qw
 from ui.learner_form import learner_id
 from ui.navigation import PAGES, page_file
 from ui.store_access import read_safely
+from ui.text import plural
 
 PREFIX = "path:"
 QUIZ_TITLES = {"before": "Before-quiz", "after": "After-quiz"}
@@ -115,7 +116,7 @@ def show_path(path: LessonPath, one_at_a_time: bool, store: Store | None) -> Non
     else:
         numbers = ", ".join(str(n) for n in missing)
         st.info("Answer every before-quiz question first; then work through the lab pages and "
-                f"come back for the after-quiz. Still to answer: question{'s' * (len(missing) > 1)} "
+                f"come back for the after-quiz. Still to answer: {plural('question', len(missing))} "
                 f"{numbers}.", icon=":material/lock:")
     st.subheader("4. Your gain per topic")
     _show_gain(path, store)

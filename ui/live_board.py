@@ -25,7 +25,7 @@ from adaptlab.store import StoreError
 from adaptlab.viz import class_board
 from ui.charts import plotly_chart
 from ui.state import widget_key
-from ui.text import plain
+from ui.text import plain, plural
 
 if TYPE_CHECKING:
     from adaptlab.store import Store
@@ -73,11 +73,11 @@ def _assign_form(store: Store, session_id: int) -> None:
         except UserInputError as exc:
             st.error(plain(exc, limit=300))
             return
-        st.success(f"Assigned {len(chosen)} method{'s' * (len(chosen) != 1)} to {len(given)} "
-                   f"learner{'s' * (len(given) != 1)} on {plain(task_title(task))}.")
+        st.success(f"Assigned {len(chosen)} {plural('method', len(chosen))} to {len(given)} "
+                   f"{plural('learner', len(given))} on {plain(task_title(task))}.")
     given = assignments.assignments(store, session_id)
     if given:
-        with st.expander(f"Who trains what ({len(given)} learner{'s' * (len(given) != 1)}; "
+        with st.expander(f"Who trains what ({len(given)} {plural('learner', len(given))}; "
                          "names: keep this folded on the projector)"):
             st.dataframe(pd.DataFrame({"learner": list(given),
                                        "method": [board.title(m) for m in given.values()]}),
@@ -151,7 +151,7 @@ def lab_board(store: Store, session_id: int) -> None:
                  on_select="rerun", selection_mode="points",
                  alt=f"{metric} against trainable parameters on {task_title(current.task)}: {len(runs)} runs "
                      f"of the class over {len(reference)} reference methods.")
-    st.caption(f"{len(runs)} finished run{'s' * (len(runs) != 1)} on {plain(task_title(current.task))}. "
+    st.caption(f"{len(runs)} finished {plural('run', len(runs))} on {plain(task_title(current.task))}. "
                "Large outlined points: the class's runs (shape and colour: the family); faint "
                "points: the shipped reference sweep, each method's defaults.")
     st.markdown("**Best run per method**")

@@ -123,8 +123,9 @@ def run_panel(job, *, key: str, projector: bool, notices: Callable[[], None]) ->
         with left:
             notices()
         if job is None:
-            right.info("No run yet: press **Train** to start one. Every step really runs on this computer's CPU: forward pass, "
-                       "loss, backward pass, optimizer step. The loss chart appears here.",
+            right.info("No run yet: press **Train** to start one. Every step really runs on this "
+                       "computer's CPU: forward pass, loss, backward pass, optimizer step. The "
+                       "loss chart appears here.",
                        icon=":material/model_training:")
             return
         with left:
