@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from adaptlab.quiz.bank import Bank, bundled_bank, check, load_bank
 from adaptlab.quiz.grading import Answer, AnswerError, Grade, grade
 from adaptlab.quiz.schema import (
+    QUESTION_TYPES,
     TOPICS,
     ChoiceQuestion,
     Item,
@@ -52,7 +53,7 @@ def generate(n: int, seed: int = 0, kind: str | None = None) -> list[Question]:
 
 
 __all__ = [
-    "INTERACTIVE", "SINGLE_TRY", "TOPICS", "Answer", "AnswerError", "Bank", "ChoiceQuestion",
+    "INTERACTIVE", "QUESTION_TYPES", "SINGLE_TRY", "TOPICS", "Answer", "AnswerError", "Bank", "ChoiceQuestion",
     "Grade", "Item", "NumericQuestion", "Option", "OrderQuestion", "PairingQuestion", "Question",
     "QuizBankError", "TriesPolicy", "bundled_bank", "check", "generate", "grade", "load_bank",
     "policy_for", "presentation", "submit",

@@ -24,9 +24,13 @@ TOPICS: dict[str, str] = {
 # App pages a question can link to ("lab"); query parameters may follow, e.g. /parameters?method=lora.
 LAB_PAGES: tuple[str, ...] = ("/methods", "/parameters", "/train", "/compare", "/diagnose")
 
-QUESTION_TYPES: tuple[str, ...] = (
-    "single", "multi", "classify", "match", "order", "numeric", "scenario",
-)
+# Type id (what a bank file writes) -> what the learner is asked to do, as an instructor's live
+# push picker and the projected question name it.
+QUESTION_TYPES: dict[str, str] = {
+    "single": "Pick one", "multi": "Pick all that apply", "classify": "Classify",
+    "match": "Match", "order": "Put in order", "numeric": "Give a number",
+    "scenario": "Scenario: pick one",
+}
 
 
 class QuizBankError(ValueError):

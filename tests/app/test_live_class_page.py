@@ -157,6 +157,8 @@ def test_push_answer_chart_and_reveal(db_url, store):
                                                               "zorb-secret-42")
     push(host, QUESTION)
     assert QUESTION.prompt in texts(host.markdown)
+    # Named by what learners do, as on the projector; not by the bank file's type id.
+    assert "**Live question** · Pick one · " in texts(host.markdown)
     assert chart_spec(host)["layout"]["title"]["text"] == "0 answers"
 
     ada.run()  # the next poll
