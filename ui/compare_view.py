@@ -10,14 +10,12 @@ from __future__ import annotations
 import pandas as pd
 
 from adaptlab.counts import config_dict, totals
-from adaptlab.data import task_title
 from adaptlab.memory import human_bytes, memory_breakdown
 from adaptlab.methods import REGISTRY
 from adaptlab.training import differences
 from ui.reference_view import run_name
 from ui.resources import census_frame, model_config, settings_key
 
-UPLOAD_SOURCE = differences.UPLOAD_SOURCE
 HIGHLIGHT = "font-weight: 700; background-color: #fff3bf"  # the "differs?" column says it in words
 STATUS_TEXT = {"queued": "waiting for a free slot", "waiting": "waiting for a free slot",
                "running": "still running", "done": "finished", "failed": "failed"}
@@ -28,12 +26,8 @@ def run_names(jobs: list) -> dict[str, str]:
     return {job.id: run_name(i, job) for i, job in enumerate(jobs, start=1)}
 
 
-def data_name(job) -> str:
-    return "your upload" if job.plan.data_source == UPLOAD_SOURCE else task_title(job.plan.data_source)
-
-
 def seed_and_data(job) -> str:
-    return f"seed {job.plan.config.seed} · data {data_name(job)}"
+    return f"seed {job.plan.config.seed} · data {differences.data_text(job.plan)}"
 
 
 def selected(jobs: list, picked: list[str] | None) -> list:
@@ -113,7 +107,7 @@ def table_row(name: str, job) -> dict[str, str]:
     seconds = [s.seconds for s in list(job.steps)]
     return {
         "run": name, "method": REGISTRY[job.plan.method].title, "settings": _settings_text(job),
-        "task": data_name(job), "seed": str(job.plan.config.seed),
+        "task": differences.data_text(job.plan), "seed": str(job.plan.config.seed),
         "steps": f"{len(seconds)} of {job.plan.config.steps}",
         "trainable %": f"{totals(frame)['trainable_pct']:.4g}%",
         "ms/step": _number(sum(seconds) / len(seconds) * 1000 if seconds else None, "{:.1f}"),
