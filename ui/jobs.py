@@ -82,11 +82,19 @@ def job_registry() -> JobRegistry:
 
 def session_owner() -> str:
     """This learner's id in the registry. A signed-in learner is one owner in every tab, so
-    "one run per learner" is per person, not per tab; before signing in, this session."""
+    "one run per learner" is per person, not per tab; before signing in, this session. Runs this
+    tab made before its learner signed in become theirs (Home sends learners to sign in on Quiz
+    after the lab, and their runs must still be on Train and Compare)."""
     from ui.identity import proven_learner
 
-    proven = proven_learner()
-    return f"learner:{proven}" if proven else training_runs().owner
+    proven, tab = proven_learner(), training_runs().owner
+    if not proven:
+        return tab
+    owner = f"learner:{proven}"
+    registry = existing_registry()
+    if registry is not None:
+        registry.adopt(tab, owner)
+    return owner
 
 
 def start_job(page: str, method: str, settings: Mapping[str, Any], *, task: str | None = None,

@@ -263,6 +263,17 @@ class JobRegistry:
         self._closed.set()
         self.pool.close()
 
+    def adopt(self, old_owner: str, new_owner: str) -> int:
+        """Give every run of `old_owner` to `new_owner`; how many moved. A tab's runs are its
+        learner's once they sign in (ui.jobs.session_owner), not lost from Train and Compare."""
+        if not any(job.owner == old_owner for job in list(self._jobs.values())):
+            return 0  # the usual case, checked without the lock: pages ask on every poll
+        with self._lock:
+            moved = [job for job in self._jobs.values() if job.owner == old_owner]
+            for job in moved:
+                job.owner = new_owner
+        return len(moved)
+
     # ------------------------------------------------------------ reading
 
     def get(self, job_id: str | None) -> TrainingJob | None:

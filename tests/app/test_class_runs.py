@@ -49,6 +49,20 @@ def test_a_signed_in_learner_has_one_run_across_tabs(db_url):
     assert {j.owner for j in (long, short)} == {"learner:alice"}
 
 
+def test_runs_made_before_signing_in_stay_on_train_and_compare(db_url):
+    tab = train_tab()
+    job = press_train(tab, 2)
+    assert job.join(120) and job.status == "done"
+    tab.switch_page("pages/quiz.py").run()
+    sign_in(tab, "carol", "a-secret-of-mine-1")  # Home sends learners to sign in after the lab
+    tab.switch_page("pages/compare.py").run()
+    assert not tab.exception
+    assert "No runs yet in this session" not in texts(tab.info)
+    assert job.owner == "learner:carol"
+    tab.switch_page("pages/train.py").run()
+    assert "Finished 2 steps" in texts(tab.success)
+
+
 def test_two_anonymous_tabs_are_two_learners(db_url):
     first, second = train_tab(), train_tab()
     a = press_train(first, 500)
