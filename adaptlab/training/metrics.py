@@ -112,12 +112,17 @@ def score(predictions: list[str], targets: list[str]) -> Scores:
                   expected / len(targets))
 
 
-def one_answer_warning(scores: Scores) -> str | None:
+def one_answer_warning(scores: Scores, full_fine_tuning: bool = False) -> str | None:
     """The plain warning for a model that gives one answer to most inputs, or None."""
     if not scores.one_answer:
         return None
-    shown = scores.top_answer if len(scores.top_answer) <= 40 else scores.top_answer[:39] + "…"
-    return (f"It learned the answer format, not yet the task: it answers {shown!r} to "
-            f"{scores.top_share:.0%} of the held-out inputs, although the expected answers "
-            "differ. A falling loss alone does not show learning. Try more steps or another "
-            "learning rate, or compare with full fine-tuning.")
+    share = f"{scores.top_share:.0%} of the held-out inputs"
+    if not scores.top_answer.strip():
+        found = f"It has not learned the answer format yet: it answers nothing to {share}."
+    else:
+        shown = scores.top_answer if len(scores.top_answer) <= 40 else scores.top_answer[:39] + "…"
+        found = (f"It learned the answer format, not yet the task: it answers {shown!r} to {share}, "
+                 "although the expected answers differ.")
+    other = "" if full_fine_tuning else ", or compare with full fine-tuning"
+    return (f"{found} A falling loss alone does not show learning. Try more steps or another "
+            f"learning rate{other}.")

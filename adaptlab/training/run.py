@@ -76,8 +76,11 @@ class TrainingResult:
 
     @property
     def warning(self) -> str | None:
-        """A plain warning when the trained model gives one answer to most held-out inputs."""
-        return one_answer_warning(self.after.scores) if self.after else None
+        """A plain warning when the trained model gives one answer to most held-out inputs; none
+        for a diverged run, whose stop reason already names the cause (the learning rate)."""
+        if self.after is None or (self.stopped_reason and self.stopped_reason != CANCELLED):
+            return None
+        return one_answer_warning(self.after.scores, full_fine_tuning=self.plan.method == "full")
 
     def answers(self) -> list[dict[str, Any]]:
         """Per held-out example: prompt, expected answer, the answers before and after, right?"""

@@ -209,7 +209,8 @@ def _step(run: _Run, batch: dict[str, torch.Tensor], step: int) -> StepResult:
     value = loss.item()
     clock.mark("loss", f"cross-entropy over {n} tokens = {value:.4f}")
     if exploded(value, run.first_loss, run.vocab_size):
-        reason = explain_divergence(value, run.first_loss, lr, run.suggested_lr, step)
+        reason = explain_divergence(value, run.first_loss, run.config.lr, run.suggested_lr, step,
+                                    lr)
         return _stop(run, clock, step, lr, reason, batch, loss=value)
     run.first_loss = value if run.first_loss is None else run.first_loss
     loss.backward()
@@ -217,13 +218,13 @@ def _step(run: _Run, batch: dict[str, torch.Tensor], step: int) -> StepResult:
     grad, norms = run.groups.measure_and_clip(run.config.max_grad_norm)
     clock.mark("clip", _clip_text(grad, run.config.max_grad_norm))
     if not math.isfinite(grad):
-        reason = explain_bad_gradient(step, lr, run.suggested_lr)
+        reason = explain_bad_gradient(step, run.config.lr, run.suggested_lr, lr)
         return _stop(run, clock, step, lr, reason, batch, value, grad, norms)
     run.optimizer.step()
     clock.mark("optimizer step", "AdamW updated the trainable parameters")
     peak = _peak_weight(run.groups.params)
     if not peak <= WEIGHT_LIMIT:  # also true for NaN
-        reason = explain_huge_weights(step, peak, lr, run.suggested_lr)
+        reason = explain_huge_weights(step, peak, run.config.lr, run.suggested_lr, lr)
         return _stop(run, clock, step, lr, reason, batch, value, grad, norms)
     run.scheduler.step()
     clock.mark("scheduler step", f"lr {lr:.3g} -> {run.scheduler.get_last_lr()[0]:.3g}")

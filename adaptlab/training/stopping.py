@@ -13,22 +13,25 @@ import math
 CANCELLED = "stopped by the learner"  # the Stop button: not a failure, nothing to fix
 
 
-def _lr_advice(lr: float, suggested_lr: float) -> str:
+def _lr_advice(lr: float, suggested_lr: float, scheduled: float) -> str:
+    """Advice on `lr`, the rate the learner set (not `scheduled`, the warm-up's or decay's value
+    at the failing step: "1e+09 is far too high" must name the 1e+09 they typed, not 5e+08)."""
+    at_step = "" if math.isclose(scheduled, lr) else f" (the schedule had it at {scheduled:.3g} by this step)"
     if lr >= 10 * suggested_lr:
-        return (f"The learning rate {lr:g} is far too high for this method: each update "
+        return (f"The learning rate {lr:g}{at_step} is far too high for this method: each update "
                 f"overshoots. Try lr={suggested_lr:g}.")
-    return (f"Lower the learning rate (try lr={lr / 10:g}) or clip the gradients harder "
-            "(e.g. max_grad_norm=0.5; the default is 1).")
+    return (f"Lower the learning rate {lr:g}{at_step}: try lr={lr / 10:g}, or clip the gradients "
+            "harder (e.g. max_grad_norm=0.5; the default is 1).")
 
 
 def explain_divergence(loss: float, first_loss: float | None, lr: float, suggested_lr: float,
-                       step: int) -> str:
+                       step: int, scheduled: float) -> str:
     """The most likely cause of a non-finite or exploding loss and what to change."""
     shown = "not a number" if math.isnan(loss) else ("infinite" if math.isinf(loss) else f"{loss:.3g}")
     where = f"At step {step} the loss is {shown}"
     if first_loss is not None and math.isfinite(loss):
         where += f" (it started at {first_loss:.3g})"
-    return f"{where}: the run diverged. {_lr_advice(lr, suggested_lr)}"
+    return f"{where}: the run diverged. {_lr_advice(lr, suggested_lr, scheduled)}"
 
 
 ALL_MASKED = ("every label in this batch is -100 (masked), so there is no token to score and "
@@ -36,17 +39,18 @@ ALL_MASKED = ("every label in this batch is -100 (masked), so there is no token 
               "non-empty completion, and the prompt must not fill the whole max_length.")
 
 
-def explain_bad_gradient(step: int, lr: float, suggested_lr: float) -> str:
+def explain_bad_gradient(step: int, lr: float, suggested_lr: float, scheduled: float) -> str:
     return (f"At step {step} the gradient norm is not finite: the backward pass overflowed, so "
-            f"no update was made and the run diverged. {_lr_advice(lr, suggested_lr)}")
+            f"no update was made and the run diverged. {_lr_advice(lr, suggested_lr, scheduled)}")
 
 
-def explain_huge_weights(step: int, peak: float, lr: float, suggested_lr: float) -> str:
+def explain_huge_weights(step: int, peak: float, lr: float, suggested_lr: float,
+                         scheduled: float) -> str:
     """Weights blown up while the loss may still look normal: LayerNorm rescales what it reads."""
     size = "not a number" if math.isnan(peak) else f"{peak:.3g}"
     return (f"At step {step} the update pushed a trainable weight to {size} (GPT-2's weights "
             "are of order 1): the run diverged, even if the loss does not show it yet. "
-            f"{_lr_advice(lr, suggested_lr)}")
+            f"{_lr_advice(lr, suggested_lr, scheduled)}")
 
 
 def exploded(loss: float, first_loss: float | None, vocab_size: int) -> bool:

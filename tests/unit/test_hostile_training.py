@@ -190,6 +190,8 @@ def test_lr_1e9_stops_every_method_and_explains_the_divergence(method: str, base
                           tokenizer=tok, steps=10, batch_size=4, max_length=32, lr=1e9)
     reason = result.stopped_reason
     assert reason and "diverged" in reason and "far too high" in reason, reason
+    # The rate the learner set, not the warm-up's value at the failing step.
+    assert "The learning rate 1e+09 " in reason, reason
     assert len(result.steps) < 10 and result.steps[-1].stopped == reason
     assert result.frozen_unchanged  # a diverged run still never touches a frozen weight
     payload = json.dumps(result.to_json(), allow_nan=False)  # no NaN leaves the engine

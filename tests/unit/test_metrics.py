@@ -56,6 +56,16 @@ def test_one_answer_to_everything_is_flagged_with_a_plain_warning() -> None:
     assert scores.chance == 0.5 and scores.headline == scores.balanced_accuracy
     warning = one_answer_warning(scores)
     assert warning and "'good'" in warning and "95%" in warning and "not yet the task" in warning
+    assert "compare with full fine-tuning" in warning
+    # Full fine-tuning is not told to compare with itself.
+    assert "compare with full fine-tuning" not in one_answer_warning(scores, full_fine_tuning=True)
+
+
+def test_no_answer_at_all_is_not_called_the_answer_format() -> None:
+    scores = score([""] * 40, [" bad", " good"] * 20)  # a diverged or broken model: empty output
+    warning = one_answer_warning(scores)
+    assert warning and "has not learned the answer format yet: it answers nothing" in warning
+    assert "''" not in warning
 
 
 def test_varied_right_answers_are_not_flagged() -> None:

@@ -168,6 +168,8 @@ def test_divergence_stops_with_an_explanation(base, tok) -> None:
     result = tiny_run(base, tok, "full", steps=30, lr=10.0, settings={"max_grad_norm": 0})
     assert result.stopped_reason and "far too high" in result.stopped_reason
     assert "lr=0.001" in result.stopped_reason  # the suggested rate for full fine-tuning
+    assert "The learning rate 10 " in result.stopped_reason  # as set, not the warm-up's value
+    assert result.warning is None  # the stop reason names the cause; no "learned the format"
     assert len(result.steps) < 30 and result.steps[-1].stopped == result.stopped_reason
     payload = json.dumps(result.to_json(), allow_nan=False)  # no NaN reaches JSON
     assert "NaN" not in payload and "Infinity" not in payload
