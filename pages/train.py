@@ -62,7 +62,7 @@ with settings_box, st.expander(f"More settings: {spec.title}, batch size, max le
     values = settings_widgets(spec, PAGE, disabled=locked)
     config = validated_config(spec, values)
     st.divider()
-    training = {"lr": lr, "steps": steps, **view.training_details(PAGE, spec, locked)}
+    training = {"lr": lr, "steps": steps, **view.training_details(PAGE, spec, locked, steps)}
 
 ready = config is not None and (task is not None or examples is not None)
 refused = None

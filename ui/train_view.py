@@ -27,10 +27,10 @@ from adaptlab.data import (
 from adaptlab.errors import UserInputError
 from adaptlab.methods import REGISTRY, MethodSpec, get_method, settings_of
 from adaptlab.methods.base import SettingInfo, check_setting, parse_value
-from adaptlab.training.config import TrainConfig, method_defaults
+from adaptlab.training.config import TrainConfig, fitted_warmup, method_defaults
 from ui.reference_view import expectations
 from ui.state import link_prefill, widget_key
-from ui.text import plain
+from ui.text import plain, plural
 
 _DEFAULT_CONFIG_FIELDS = {info.name: info.default for info in settings_of(TrainConfig)}
 PAGE_KEYS = ("task", "steps", "seed", "lr", "lock")  # read here, not by ui.query
@@ -167,8 +167,9 @@ def steps(page: str, spec: MethodSpec, locked: bool) -> int:
 
 # ---------------------------------------------------------------- folded away: the other settings
 
-def training_details(page: str, spec: MethodSpec, locked: bool) -> dict[str, Any]:
-    """Batch size, sequence length, seed, schedule and warm-up."""
+def training_details(page: str, spec: MethodSpec, locked: bool, steps: int) -> dict[str, Any]:
+    """Batch size, sequence length, seed, schedule and warm-up (with the warm-up a run of `steps`
+    really uses, where the default shrinks to fit)."""
     defaults = method_defaults(spec.name)
     left, right = st.columns(2)
     with left:
@@ -179,6 +180,11 @@ def training_details(page: str, spec: MethodSpec, locked: bool) -> dict[str, Any
         warmup = _number(recipe_key(page, "warmup_steps", spec.name), "Warm-up steps",
                          defaults["warmup_steps"], _TRAIN_INFOS["warmup_steps"], step=1,
                          disabled=locked)
+        used = fitted_warmup(spec.name, steps, int(warmup))
+        if used != int(warmup):
+            st.caption(f"This run warms up for {used} {plural('step', used)}: the default "
+                       f"{int(warmup)} shrinks to a tenth of a {steps}-step run. Any other value "
+                       "is used as typed.")
     with right:
         length = _number(widget_key(page, "max_length"), "Max length (tokens)",
                          START_VALUES["max_length"], _TRAIN_INFOS["max_length"], step=8,

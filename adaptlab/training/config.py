@@ -79,13 +79,19 @@ def config_for(method: str, raw: Mapping[str, Any] | None = None) -> TrainConfig
     shorter warm-up rather than an error about a setting they never touched.
     """
     values = {key: parse_value(INFOS[key], value) for key, value in (raw or {}).items()}
-    defaults = method_defaults(method)
-    for key, value in defaults.items():
+    for key, value in method_defaults(method).items():
         values.setdefault(key, value)
-    # The default warm-up (left out, or a form's untouched field) shrinks to fit a short run.
-    if values["warmup_steps"] == defaults["warmup_steps"] and isinstance(values["steps"], int):
-        values["warmup_steps"] = min(values["warmup_steps"], max(0, values["steps"] // 10))
+    if isinstance(values["steps"], int) and isinstance(values["warmup_steps"], int):
+        values["warmup_steps"] = fitted_warmup(method, values["steps"], values["warmup_steps"])
     return TrainConfig(**values)
+
+
+def fitted_warmup(method: str, steps: int, warmup_steps: int) -> int:
+    """The warm-up a run of `steps` uses: the method's default warm-up (left out, or a form's
+    untouched field) shrinks to a tenth of a short run; any other value is used as given."""
+    if warmup_steps != method_defaults(method)["warmup_steps"]:
+        return warmup_steps
+    return min(warmup_steps, max(0, steps // 10))
 
 
 def lr_factor(config: TrainConfig) -> Callable[[int], float]:

@@ -119,3 +119,15 @@ def test_a_diverging_run_explains_why_it_stopped(open_page):
     assert not at.exception, [e.value for e in at.exception]
     assert job.status == "stopped" and len(job.steps) < 20
     assert "stopped early" in texts(at.error) and "learning rate" in texts(at.error)
+
+
+def test_the_form_says_when_the_default_warm_up_shrinks_to_fit_a_short_run(open_page):
+    at = open_page(PAGE)
+    at.selectbox(key="train.method").select("lora").run()
+    default = at.number_input(key="train.warmup_steps.lora").value
+    at.number_input(key="train.steps.lora").set_value(10).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert default > 1 and f"This run warms up for 1 step: the default {default} shrinks" in texts(
+        at.caption)
+    at.number_input(key="train.warmup_steps.lora").set_value(default - 1).run()  # chosen: as typed
+    assert "This run warms up for" not in texts(at.caption)
