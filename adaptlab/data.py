@@ -239,6 +239,14 @@ def parse_jsonl(raw: bytes | str, source: str = "upload") -> list[Example]:
     return examples
 
 
+# When no example is held out, runs score the model on its own training examples (the training
+# package's eval_set falls back to them): worth saying before and after a run.
+NOTHING_HELD_OUT = ('Nothing is held out: after training, the model is scored on the very examples '
+                    'it trained on, which shows memorising, not learning. Give two or more '
+                    'examples without a "split" (every 7th, and at least one, is held out), or mark '
+                    'some "split": "validation".')
+
+
 def split(examples: list[Example]) -> tuple[list[Example], list[Example]]:
     """(train, validation), each in file order."""
     train = [ex for ex in examples if ex.split == "train"]

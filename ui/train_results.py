@@ -9,11 +9,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from adaptlab.data import NOTHING_HELD_OUT
 from adaptlab.training.metrics import same_words
 from adaptlab.training.stopping import CANCELLED
 from ui.charts import plotly_chart
 from ui.state import learner
-from ui.text import plain
+from ui.text import plain, plural
 
 
 def outcome(job) -> None:
@@ -69,12 +70,18 @@ def before_after(result, key: str) -> None:
                           "one (SQuAD's F1): credit for an answer that is nearly right."))
     second = (b.balanced_accuracy, a.balanced_accuracy if a else None) if classes else \
         (b.token_f1, a.token_f1 if a else None)
+    held_out = result.eval_split == "validation"
+    if not held_out:
+        st.warning(NOTHING_HELD_OUT, icon=":material/warning:")
     top, bottom = st.columns(2), st.columns(2)  # 2×2: four across truncate the labels
-    top[0].metric("Held-out loss", _loss(after.loss if after else None), border=True,
+    top[0].metric("Held-out loss" if held_out else "Loss on training data",
+                  _loss(after.loss if after else None), border=True,
                   delta=None if loss_delta is None else f"{loss_delta:+.4f} (was {_loss(before.loss)})",
                   delta_color="inverse",
-                  help=f"Cross-entropy on the {result.eval_split} examples, never trained on. "
-                       "Lower is better, but a low loss alone does not show the task was learned.")
+                  help=("Cross-entropy on the validation examples, never trained on. "
+                        if held_out else "Cross-entropy on the training examples: nothing was "
+                        "held out. ")
+                  + "Lower is better, but a low loss alone does not show the task was learned.")
     top[1].metric("Exact match", _pct(a.exact_match if a else None), border=True,
                   **points_delta(b.exact_match, a.exact_match if a else None),
                   help=f"Greedy answers equal to the expected answer (was {_pct(b.exact_match)}).")
@@ -99,10 +106,14 @@ def answers_table(result) -> None:
     """Every held-out prompt: the expected answer, the answers before and after, and a mark."""
     rows = result.answers()
     right = sum(r["correct"] for r in rows)
-    st.subheader("Answers on held-out inputs")
-    st.caption(f"The model's greedy answer to each of the {len(rows)} {result.eval_split} "
-               f"examples, which it never trained on: {right} of {len(rows)} exactly right after "
-               "training (✓).")
+    if result.eval_split == "validation":
+        st.subheader("Answers on held-out inputs")
+        which = f"validation {plural('example', len(rows))}, which it never trained on"
+    else:
+        st.subheader("Answers on the training examples (nothing held out)")
+        which = f"training {plural('example', len(rows))}, which it trained on"
+    st.caption(f"The model's greedy answer to each of the {len(rows)} {which}: {right} of "
+               f"{len(rows)} exactly right after training (✓).")
     # answers() strips both, as exact match does.
     near = [r for r in rows if r["before"] != r["expected"]
             and same_words(r["before"], r["expected"])]

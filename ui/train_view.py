@@ -17,12 +17,14 @@ import streamlit as st
 from adaptlab.data import (
     MAX_BYTES,
     MAX_EXAMPLES,
+    NOTHING_HELD_OUT,
     UPLOAD_TEMPLATE,
     VALIDATION_EVERY,
     DataError,
     Example,
     list_tasks,
     parse_jsonl,
+    split,
 )
 from adaptlab.errors import UserInputError
 from adaptlab.methods import REGISTRY, MethodSpec, get_method, settings_of
@@ -251,5 +253,10 @@ def own_data(page: str, locked: bool) -> tuple[str, list[Example] | None]:
         st.error("  \n".join(plain(line, limit=300) for line in str(exc).splitlines()),
                  icon=":material/error:")
         return source, None
-    st.caption(f"{len(examples)} examples read from {plain(upload.name)}.")
+    train, held_out = split(examples)
+    st.caption(f"{len(examples)} {plural('example', len(examples))} read from "
+               f"{plain(upload.name)}: {len(train)} to train on, {len(held_out)} held out to score "
+               "the model.")
+    if not held_out:
+        st.warning(NOTHING_HELD_OUT, icon=":material/warning:")
     return source, examples

@@ -13,7 +13,7 @@ import json
 import random
 import re
 
-from adaptlab.data import MAX_BYTES
+from adaptlab.data import MAX_BYTES, NOTHING_HELD_OUT
 from adaptlab.training.config import MAX_LR
 from tests.app.conftest import job_registry, small_run, texts
 
@@ -118,6 +118,21 @@ def test_html_prompts_train_and_show_literally_before_and_after(open_page):
     assert table["prompt"].tolist() == [rows[6]["prompt"]]
     source = markdown_source(at)
     assert not unescaped_tag(source) and "**bold**" not in source and "](" not in source
+
+
+def test_a_file_with_nothing_held_out_is_never_called_held_out(open_page):
+    at = open_page(PAGE)
+    upload(at, "one.jsonl", b'{"prompt": "Q: 1+1?\\nA:", "completion": " 2"}\n')
+    assert not at.error, texts(at.error)
+    assert "1 example read from one\\.jsonl: 1 to train on, 0 held out" in texts(at.caption)
+    assert NOTHING_HELD_OUT in texts(at.warning)  # said before the learner trains
+    small_run(at, 2)
+    job = train_and_wait(at)
+    assert job.status == "done", job.message
+    assert "Answers on the training examples (nothing held out)" in texts(at.subheader)
+    assert "Answers on held-out inputs" not in texts(at.subheader)
+    assert "never trained on" not in texts(at.caption)
+    assert "Loss on training data" in [m.label for m in at.metric]
 
 
 def test_junk_settings_in_a_link_warn_without_crashing(open_page):
