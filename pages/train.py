@@ -48,7 +48,7 @@ with slots[0]:
 with data_box, st.expander("Your own data (JSONL): format, example, template and upload",
                            expanded=view.data_source(PAGE) == view.UPLOAD,
                            icon=":material/upload_file:"):
-    source, examples = view.own_data(PAGE, locked)
+    source, examples, file_name = view.own_data(PAGE, locked)
 with slots[1]:
     task = view.task_picker(PAGE, source, locked)
 with about_box:
@@ -70,7 +70,8 @@ if slots[4].button("Train", type="primary", icon=":material/play_arrow:", disabl
                    key=widget_key(PAGE, "start"), width="stretch",
                    help="Starts a new run; a run of yours that is still going is stopped."):
     try:
-        start_job(PAGE, spec.name, values, task=task, examples=examples, **training)
+        start_job(PAGE, spec.name, values, task=task, examples=examples, data_name=file_name,
+                  **training)
     except UserInputError as exc:
         refused = plain(exc, limit=400)
 

@@ -98,7 +98,7 @@ def session_owner() -> str:
 
 
 def start_job(page: str, method: str, settings: Mapping[str, Any], *, task: str | None = None,
-              examples: Any = None, **training: Any) -> TrainingJob:
+              examples: Any = None, data_name: str = "", **training: Any) -> TrainingJob:
     """Start a run for this learner and make it `page`'s current job.
 
     Raises UserInputError (before any compute) when a setting is out of range, and QueueFull
@@ -108,7 +108,7 @@ def start_job(page: str, method: str, settings: Mapping[str, Any], *, task: str 
     from ui.live_runs import tag_run
 
     job = job_registry().start(BUNDLED_MODEL, method, dict(settings), owner=session_owner(),
-                               task=task, examples=examples, **training)
+                               task=task, examples=examples, data_name=data_name, **training)
     training_runs().current[page] = job.id
     tag_run(job)  # started in a live class session: it goes on the class board once it ends
     return job

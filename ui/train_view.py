@@ -227,9 +227,10 @@ def _format_help() -> None:
     st.text(UPLOAD_TEMPLATE)
 
 
-def own_data(page: str, locked: bool) -> tuple[str, list[Example] | None]:
-    """(source, examples): the source radio, the format with an example and a template, and the
-    upload; examples is None unless a valid file is uploaded. Errors name the file's line."""
+def own_data(page: str, locked: bool) -> tuple[str, list[Example] | None, str]:
+    """(source, examples, file name): the source radio, the format with an example and a
+    template, and the upload; examples is None unless a valid file is uploaded. Errors name the
+    file's line."""
     source = st.radio("Training data", [BUNDLED, UPLOAD], horizontal=True, disabled=locked,
                       format_func={BUNDLED: "A bundled task", UPLOAD: "Your own JSONL file"}.get,
                       key=widget_key(page, "source"), persist_state="session")
@@ -240,23 +241,23 @@ def own_data(page: str, locked: bool) -> tuple[str, list[Example] | None]:
                        on_click="ignore", help="Four examples in the format above: replace them "
                                                "with yours.")
     if source != UPLOAD:
-        return source, None
+        return source, None, ""
     upload = st.file_uploader("Your JSONL file", type=["jsonl"], key=widget_key(page, "upload"),
                               disabled=locked, help="The format is described just above.")
     if upload is None:
         st.caption("Choose a .jsonl file to train on your own examples.")
-        return source, None
+        return source, None, ""
     try:
         examples = parse_jsonl(upload.getvalue(), source=upload.name)
     except DataError as exc:
         # Each line of the message names a line and field of the file; keep them apart.
         st.error("  \n".join(plain(line, limit=300) for line in str(exc).splitlines()),
                  icon=":material/error:")
-        return source, None
+        return source, None, ""
     train, held_out = split(examples)
     st.caption(f"{len(examples)} {plural('example', len(examples))} read from "
                f"{plain(upload.name)}: {len(train)} to train on, {len(held_out)} held out to score "
                "the model.")
     if not held_out:
         st.warning(NOTHING_HELD_OUT, icon=":material/warning:")
-    return source, examples
+    return source, examples, upload.name

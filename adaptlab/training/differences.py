@@ -53,11 +53,12 @@ def _text(value: Any) -> str:
 
 
 def data_text(plan: RunPlan) -> str:
-    """The task's title, or "your upload" plus a fingerprint, so two different uploads differ."""
+    """The task's title, or the uploaded file's name plus a fingerprint of its examples, so two
+    different uploads differ (even two files of the same name)."""
     if plan.data_source != UPLOAD_SOURCE:
         return task_title(plan.data_source)
     digest = hashlib.sha256(repr((plan.train, plan.validation)).encode()).hexdigest()[:6]
-    return f"your upload #{digest}"
+    return f"{plan.data_name or 'your upload'} #{digest}"
 
 
 def method_setting_name(method: str, setting: str) -> str:

@@ -182,13 +182,15 @@ class JobRegistry:
 
     def start(self, model: str = "mini", method: str = "lora",
               settings: Mapping[str, Any] | None = None, *, owner: str | None = None,
-              task: str | None = None, examples: Any = None, **overrides: Any) -> TrainingJob:
+              task: str | None = None, examples: Any = None, data_name: str = "",
+              **overrides: Any) -> TrainingJob:
         """Validate at once (UserInputError, QueueFull), then queue the run; returns the job."""
         from adaptlab.models import gpt2_config
 
         known = self._bases.get(model)
         context = (known[0].config if known else gpt2_config(model)).n_positions
         plan = plan_run(model, method, settings, context=context, task=task, examples=examples,
+                        data_name=data_name,
                         **overrides)
         # Loaded here once (ModelUnavailableError): a broken model folder is reported when the
         # learner presses Train, not by a worker seconds later. Exports reuse this copy.

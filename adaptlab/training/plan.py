@@ -7,6 +7,7 @@ the base model, seeded, so that the same plan gives the same run.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ class RunPlan:
     train: tuple[Example, ...]
     validation: tuple[Example, ...]
     data_source: str
+    data_name: str = ""  # the learner's file name, for their own examples: tells two uploads apart
 
     @property
     def token_steps(self) -> int:
@@ -44,7 +46,7 @@ class RunPlan:
 
 def plan_run(model: str, method: str, settings: Mapping[str, Any] | None = None, *,
              context: int, task: str | None = None, examples: Sequence[Example] | None = None,
-             **overrides: Any) -> RunPlan:
+             data_name: str = "", **overrides: Any) -> RunPlan:
     """Check everything a learner chose before any compute; raises UserInputError."""
     spec = get_method(method)
     known = [info.name for info in settings_of(spec.config_cls)]
@@ -69,7 +71,14 @@ def plan_run(model: str, method: str, settings: Mapping[str, Any] | None = None,
         raise UserInputError(f"{task or 'the data'} has no training examples: mark some "
                              '"split": "train"')
     return RunPlan(model, method, method_config, config, tuple(train), tuple(validation),
-                   task or "examples")
+                   task or "examples", _safe_name(data_name) if task is None else "")
+
+
+def _safe_name(name: str) -> str:
+    """A file name a learner chose, as plain text everywhere it is shown: chart legends read
+    some HTML and hover templates read %{...}, so only letters, digits and . - _ ( ) and spaces
+    are kept; anything else becomes "_"."""
+    return re.sub(r"[^\w .()-]", "_", " ".join(name.split()))[:60]
 
 
 def adapt(base: nn.Module, plan: RunPlan) -> nn.Module:

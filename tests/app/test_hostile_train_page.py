@@ -129,6 +129,7 @@ def test_a_file_with_nothing_held_out_is_never_called_held_out(open_page):
     small_run(at, 2)
     job = train_and_wait(at)
     assert job.status == "done", job.message
+    assert job.plan.data_name == "one.jsonl"  # Compare names the run's data by its file
     assert "Answers on the training examples (nothing held out)" in texts(at.subheader)
     assert "Answers on held-out inputs" not in texts(at.subheader)
     assert "never trained on" not in texts(at.caption)

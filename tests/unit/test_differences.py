@@ -84,3 +84,17 @@ def test_values_read_as_on_the_train_page():
     assert shown["task / data"] == "Sentiment of a review"  # the task's title, not "sentiment"
     assert shown["(IA)³ rescaling vectors: target_modules"] == "c_attn, mlp.c_proj"
     assert run_settings(plan("top-k"))["Top-k blocks: train_ln_f"] == "off"
+
+
+def test_uploads_are_named_by_their_file_and_told_apart_by_their_examples():
+    rows = [Example(f"Q{i}:", f" {i % 2}") for i in range(8)]
+    first = plan(task=None, examples=rows, data_name="reviews.jsonl")
+    second = plan(task=None, examples=rows[:7], data_name="reviews.jsonl")  # same name, new data
+    hostile = plan(task=None, examples=rows, data_name="<b>x</b>%{y}.jsonl")
+    shown = [run_settings(p)["task / data"] for p in (first, second, hostile)]
+    assert shown[0].startswith("reviews.jsonl #") and shown[0] != shown[1]
+    # Chart legends read some HTML, hover templates %{...}: neither survives in the name.
+    assert shown[2].startswith("_b_x__b___y_.jsonl #")
+    assert [row.name for row in differences([first, second])] == ["task / data",
+                                                                  "training examples"]
+    assert plan().data_name == ""  # a bundled task is named by its title
