@@ -307,6 +307,9 @@ def label_positions(x: pd.Series, y: pd.Series, text: pd.Series, x_range: list[f
     return pd.Series([chosen[i] for i in range(len(x))], index=x.index)
 
 
+LOW_RUN = 0.15  # a learner's run below this accuracy is labelled above its point
+
+
 def accuracy_vs_params(reference: pd.DataFrame, mine: pd.DataFrame, chance: float | None,
                        metric: str, labels: LabelGeometry = LAPTOP_LABELS) -> go.Figure:
     """Held-out accuracy against trainable parameters (log), one point per method or run.
@@ -339,7 +342,10 @@ def accuracy_vs_params(reference: pd.DataFrame, mine: pd.DataFrame, chance: floa
         colour, symbol = FAMILY_STYLE.get(row.family, ("#000000", "circle"))
         fig.add_trace(go.Scatter(
             x=[row.trainable_params], y=[row.headline], mode="markers+text", name=row.run,
-            text=[row.run], textposition="bottom center", textfont={"size": 12, "color": "#000"},
+            # Below the point, clear of the reference labels above theirs; a run near 0 %
+            # is labelled above, or its label falls under the plot's bottom edge.
+            text=[row.run], textposition="bottom center" if row.headline >= LOW_RUN else "top center",
+            textfont={"size": 12, "color": "#000"},
             marker={"color": colour, "symbol": symbol, "size": 17, "line": {"width": 2, "color": "#000"}},
             hovertemplate=f"{row.run}: %{{y:.0%}}<br>%{{x:,}} trainable parameters<extra>your run</extra>"))
     return _accuracy_frame(fig, chance, metric).update_xaxes(range=x_range)

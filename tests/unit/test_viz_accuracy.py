@@ -78,3 +78,12 @@ def test_reference_labels_do_not_overlap_and_the_axis_has_a_tick_per_decade(geom
         placed_total, above_total = placed_total + len(placed), above_total + len(above)
         assert figure.layout.xaxis.type == "log" and figure.layout.xaxis.dtick == 1
     assert placed_total < above_total
+
+
+def test_a_run_near_zero_is_labelled_above_its_point_inside_the_plot():
+    mine = pd.DataFrame({"run": ["run 1: LoRA", "run 2: LoRA"], "family": ["reparameterized"] * 2,
+                         "trainable_params": [2_000, 2_000], "headline": [0.7, 0.0]})
+    figure = accuracy_vs_params(NO_RUNS.assign(title=[], headline_min=[], headline_max=[]), mine,
+                                chance=0.5, metric="accuracy")
+    where = {trace.name: trace.textposition for trace in figure.data}
+    assert where == {"run 1: LoRA": "bottom center", "run 2: LoRA": "top center"}
