@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from adaptlab.counts import config_dict, totals
+from adaptlab.counts import totals
 from adaptlab.memory import human_bytes, memory_breakdown
-from adaptlab.methods import REGISTRY
 from adaptlab.training import differences
 from ui.reference_view import run_name
 from ui.resources import census_frame, model_config, settings_key
@@ -73,11 +72,6 @@ def overlay_frame(jobs: list, names: dict[str, str] | None = None) -> pd.DataFra
     return pd.DataFrame(rows, columns=["run", "step", "loss", "note"]).astype({"loss": "float64"})
 
 
-def _settings_text(job) -> str:
-    settings = config_dict(job.plan.method_config)
-    return ", ".join(f"{k}={v}" for k, v in settings.items()) or "none"
-
-
 def _census(job) -> pd.DataFrame:
     return census_frame(job.plan.model, job.plan.method, settings_key(vars(job.plan.method_config)))
 
@@ -105,10 +99,10 @@ def table_row(name: str, job) -> dict[str, str]:
     frame, result = _census(job), job.result
     before, after = (result.before, result.after) if result else (None, None)
     seconds = [s.seconds for s in list(job.steps)]
+    # What a run is (method, settings, data, seed) is the settings table's, in full: here only
+    # what came of it, so no cell repeats a long settings line cut to the column's width.
     return {
-        "run": name, "method": REGISTRY[job.plan.method].title, "settings": _settings_text(job),
-        "task": differences.data_text(job.plan), "seed": str(job.plan.config.seed),
-        "steps": f"{len(seconds)} of {job.plan.config.steps}",
+        "run": name, "steps": f"{len(seconds)} of {job.plan.config.steps}",
         "trainable %": f"{totals(frame)['trainable_pct']:.4g}%",
         "ms/step": _number(sum(seconds) / len(seconds) * 1000 if seconds else None, "{:.1f}"),
         "eval loss before": _number(before.loss if before else None, "{:.4f}"),
