@@ -19,7 +19,9 @@ from adaptlab.errors import UserInputError
 from adaptlab.training.diagnosis_tries import Diagnosis
 from adaptlab.training.scenarios import Outcome, Recipe, Scenario
 from adaptlab.viz import SHORT_RUN_STEPS, whole_step_ticks
+from ui.frame import metric_grid
 from ui.jobs import job_registry
+from ui.state import learner
 from ui.text import plain, plural
 
 log = logging.getLogger("adaptlab.diagnose")
@@ -156,9 +158,11 @@ def _span(outcome: Outcome) -> str:
 def facts(outcome: Outcome, hidden: tuple[str, ...] = ()) -> None:
     """The run's facts: what trained, at what rate, how far it got, and why it stopped. The
     settings in `hidden` (the cause) and the engine's own message (it names the cause) wait until
-    the learner has diagnosed the run."""
+    the learner has diagnosed the run. In projector mode two to a row: four of its larger numbers
+    do not fit side by side at 1280 px ("6.33 → 6…")."""
     recipe = outcome.recipe
-    cols = st.columns(4)
+    with metric_grid("facts"):
+        cols = [*st.columns(2), *st.columns(2)] if learner().projector else st.columns(4)
     cols[0].metric("Trainable parameters", f"{outcome.trainable_params:,}",
                    help=f"out of {outcome.total_params:,} in the adapted model")
     if "lr" in hidden:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from adaptlab.errors import ModelUnavailableError, UserInputError
 from ui.element_code import preload_element_code
@@ -28,6 +29,15 @@ BASE_CSS = """
 /* st.text shows file lines and run messages (the upload example): fixed-width, as they are. */
 [data-testid="stText"], [data-testid="stText"] * {
     font-family: "Source Code Pro", Menlo, Consolas, monospace; font-size: .85rem; }
+/* A title that wraps gets lines of even length, never a lone last piece ("GPT-" / "2" on a phone). */
+[data-testid="stMain"] h1 { text-wrap: balance; }
+/* Metrics side by side in a metric_grid(): a column is never narrower than its metric, so a number
+   too wide for it moves under its neighbour instead of being cut off ("1,557,…": GPT-2 XL's counts
+   at 1280 px, or any count in projector mode's larger type). Phones stack columns anyway. */
+@media (min-width: 640px) {
+  [class*="st-key-metric-grid-"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 1rem; }
+  [class*="st-key-metric-grid-"] [data-testid="stColumn"] { min-width: min-content; }
+}
 </style>
 """
 
@@ -75,7 +85,8 @@ def sidebar() -> None:
     """What this is, who is learning, and projector mode; shown on every page."""
     me = learner()
     with st.sidebar:
-        st.caption("AdaptLab: see how a GPT-2 is adapted to a task, one method at a time. "
+        # A non-breaking hyphen (U+2011, in Source Sans): the narrow sidebar broke "GPT-" / "2".
+        st.caption("AdaptLab: see how a GPT\u20112 is adapted to a task, one method at a time. "
                    "Everything runs on a CPU, offline.")
         st.text_input(
             "Your display name", key=widget_key("sidebar", "display_name"), max_chars=NAME_LIMIT,
@@ -97,6 +108,11 @@ def _watch_runs() -> None:
     """While a run of this learner trains, every page tells the registry the tab is still open;
     a closed tab stops ticking, and the registry cancels the run (ui.jobs.IDLE_SECONDS)."""
     keep_alive()
+
+
+def metric_grid(name: str) -> DeltaGenerator:
+    """A container for metrics in st.columns that wrap rather than cut a number off (BASE_CSS)."""
+    return st.container(key=f"metric-grid-{name}")
 
 
 @contextmanager

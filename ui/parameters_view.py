@@ -18,6 +18,7 @@ from adaptlab.methods import REGISTRY, MethodSpec, get_method
 from adaptlab.model_specs import MODEL_SPECS
 from adaptlab.viz import block_bars, memory_bars, param_map
 from ui.charts import plotly_chart
+from ui.frame import metric_grid
 from ui.resources import ParameterReport, memory, model_config, parameter_report, settings_key
 from ui.state import widget_key
 from ui.text import plain
@@ -68,9 +69,11 @@ def percent(pct: float) -> str:
 
 
 def metric_cards(totals: dict[str, Any]) -> None:
-    """Four counts in a 2×2 grid: wide enough for GPT-2 XL's ten-digit numbers."""
+    """Four counts in a 2×2 grid, or one under another where a column is too narrow for a count
+    (GPT-2 XL's ten-digit numbers at 1280 px, projector mode's larger type): never cut off."""
     total, trainable = totals["total_params"], totals["trainable_params"]
-    top, bottom = st.columns(2), st.columns(2)
+    with metric_grid("counts"):
+        top, bottom = st.columns(2), st.columns(2)
     top[0].metric("Trainable", f"{trainable:,}", delta=f"{percent(totals['trainable_pct'])} of total",
                   delta_color="off", delta_arrow="off", border=True,
                   help="Parameters that get a gradient and an optimizer update.")

@@ -20,6 +20,7 @@ from adaptlab.data import task_title
 from adaptlab.methods import REGISTRY
 from adaptlab.training.differences import UPLOAD_SOURCE
 from ui.charts import plotly_chart
+from ui.frame import metric_grid
 from ui.script_slots import script_slot, spread
 from ui.text import plain
 from ui.train_results import points_delta
@@ -29,6 +30,9 @@ POLL_SECONDS = 1.0
 # projector mode's larger type leaves less room above it, and ui.charts draws a projector chart a
 # quarter taller than asked (224 -> 280 px).
 CHART_HEIGHT = {False: 360, True: 224}
+# Numbers on the left, chart on the right. Projector mode's left column is wide enough at 1280 px
+# for step and loss side by side in its larger type ("500 / 500" is 185 px of the 198 it gets).
+PANEL_COLUMNS = {False: [1, 2.6], True: [1.9, 2.1]}
 STATUS_WORDS = {"queued": "Waiting", "waiting": "Waiting", "running": "Running", "done": "Finished",
                 "stopped": "Stopped early", "cancelled": "Stopped", "failed": "Failed"}
 
@@ -65,22 +69,31 @@ def loss_figure(job, height: int = CHART_HEIGHT[False]):
     return figure
 
 
-def key_numbers(job) -> None:
-    """Step, training loss and held-out accuracy, as metrics big enough for the back of a room."""
+def key_numbers(job, projector: bool = False) -> None:
+    """Step, training loss and held-out accuracy, as metrics big enough for the back of a room.
+    One under another; in projector mode step and loss side by side, as three of its larger
+    metrics stacked would put held-out accuracy below a 720 px screen."""
     steps = list(job.steps)
     last = next((s.loss for s in reversed(steps) if s.loss is not None), None)
-    st.metric("Step", f"{len(steps)} / {job.plan.config.steps}")
-    st.metric("Training loss", "–" if last is None else f"{last:.4f}",
-              help="Cross-entropy on this step's batch of training examples.")
+    if projector:
+        step_box, loss_box = metric_grid("train-numbers").columns(2, gap="small")
+    else:
+        step_box = loss_box = st.container()
+    step_box.metric("Step", f"{len(steps)} / {job.plan.config.steps}")
+    loss_box.metric("Training loss", "–" if last is None else f"{last:.4f}",
+                    help="Cross-entropy on this step's batch of training examples.")
     result = job.result
     before = result.before.scores.headline if result else None
     after = result.after.scores.headline if result and result.after else None
-    st.metric("Held-out accuracy", "–" if after is None else f"{after:.0%}",
-              **points_delta(before, after),
-              help="Balanced accuracy (label tasks) or exact match, on examples the "
-                                "model never trained on; measured before and after the run"
-                                + ("" if before is None else f" (before: {before:.0%}).")
-                                + ("" if job.done else ": it appears when the run ends."))
+    held_out = bool(job.plan.validation)  # else scored on its training examples (NOTHING_HELD_OUT)
+    st.metric("Held-out accuracy" if held_out else "Accuracy on training data",
+              "–" if after is None else f"{after:.0%}", **points_delta(before, after),
+              help="Balanced accuracy (label tasks) or exact match, on "
+                   + ("examples the model never trained on" if held_out
+                      else "the training examples: nothing was held out")
+                   + "; measured before and after the run"
+                   + ("" if before is None else f" (before: {before:.0%}).")
+                   + ("" if job.done else ": it appears when the run ends."))
 
 
 def _chart(job, key: str, height: int) -> None:
@@ -119,7 +132,7 @@ def run_panel(job, *, key: str, projector: bool, notices: Callable[[], None]) ->
             _panel()
 
     def _panel() -> None:
-        left, right = st.columns([1.3, 2.7] if projector else [1, 2.6], gap="medium")
+        left, right = st.columns(PANEL_COLUMNS[projector], gap="medium")
         with left:
             notices()
         if job is None:
@@ -129,7 +142,7 @@ def run_panel(job, *, key: str, projector: bool, notices: Callable[[], None]) ->
                        icon=":material/model_training:")
             return
         with left:
-            key_numbers(job)  # first: in projector mode's larger type the lower ones scroll
+            key_numbers(job, projector)  # first, then the progress bar and Stop
             snapshot = job.snapshot()
             st.progress(snapshot["step"] / max(1, snapshot["steps"]),
                         text=plain(status_line(snapshot), limit=200))  # may quote an upload

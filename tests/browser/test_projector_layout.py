@@ -1,6 +1,9 @@
 """Projector mode as a room sees it: every page at 1280x720 and 1920x1080, screenshots saved
 (conftest.screenshot_dir), and the element boxes checked: no word split across lines, no label
 or metric title cut off, every select wide enough for its value, charts drawn in larger type.
+Then the big numbers: no metric number cut off ("1,557,…") with the longest counts (GPT-2 XL)
+and after a Diagnose run, in normal and projector mode; the Train panel's three key numbers on a
+1280x720 screen after a run; and a phone's title that keeps "GPT-2" on one line.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from tests.browser.screens import (
     start_quiz,
     visit,
 )
+from tests.browser.test_train_layout import TEXT_SIZES, on_screen, open_train
 
 pytestmark = pytest.mark.browser
 
@@ -102,3 +106,90 @@ def test_normal_mode_keeps_normal_charts_and_reads_well_on_a_laptop(page, lab_ur
     heights = diagram_text_heights(page)
     assert heights and max(heights) < MIN_DIAGRAM_TEXT_PX
     assert reading_problems(page) == []
+
+
+# Every title, number and delta of a metric whose text is wider than its box: an ellipsis shows
+# ("2,457,…"). The text sits in a <p> inside the box that clips it, which the generic check
+# (screens.reading_problems) does not look at.
+METRICS_CUT_OFF = """() => [...document.querySelectorAll(
+    '[data-testid="stMetric"] [data-testid="stMarkdownContainer"]')]
+  .filter(box => box.getBoundingClientRect().width > 0 && box.scrollWidth > box.clientWidth + 1)
+  .map(box => `${box.innerText} (${box.scrollWidth} > ${box.clientWidth} px)`)"""
+
+
+def pick(page, select: str, option: str) -> None:
+    page.get_by_test_id("stSelectbox").filter(has_text=select).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_run(page)
+
+
+@pytest.mark.parametrize("projector", [False, True], ids=["normal", "projector"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_no_metric_number_is_cut_off(browser, lab_url, screenshot_dir, size, projector):  # noqa: F811
+    """Parameters with GPT-2 XL's ten-digit counts, and Diagnose's facts after a broken run."""
+    context = browser.new_context(viewport=SIZES[size])
+    page = context.new_page()
+    open_app(page, lab_url, projector=projector)
+    mode = "projector" if projector else "normal"
+    visit(page, "Parameters")
+    pick(page, "Model", "GPT-2 XL (1.5 B)")
+    pick(page, "Method", "LoRA (low-rank adaptation)")
+    expect(page.get_by_test_id("stMetric").filter(has_text="Frozen")).to_contain_text(
+        "1,557,611,200")
+    screenshot(page, screenshot_dir / f"metrics-parameters-xl-{size}-{mode}.png")
+    cut = {"Parameters": page.evaluate(METRICS_CUT_OFF)}
+    visit(page, "Diagnose")
+    page.get_by_role("button", name="Run the broken run").click()
+    wait_for_run(page)
+    facts = page.get_by_test_id("stMetric").filter(has_text="Held-out loss")
+    expect(facts).to_contain_text("→")
+    facts.scroll_into_view_if_needed()
+    screenshot(page, screenshot_dir / f"metrics-diagnose-{size}-{mode}.png")
+    cut["Diagnose"] = page.evaluate(METRICS_CUT_OFF)
+    context.close()
+    assert cut == {"Parameters": [], "Diagnose": []}
+
+
+@pytest.mark.parametrize("projector", [False, True], ids=["normal", "projector"])
+def test_train_key_numbers_fit_a_1280x720_screen_after_a_run(page, lab_url, screenshot_dir,  # noqa: F811
+                                                            projector):
+    """Step, loss and held-out accuracy (with its change) are all on screen once a run ends, in
+    numbers larger than their titles, none cut off; so are the Train button and the chart."""
+    open_train(page, lab_url, projector)
+    page.get_by_role("spinbutton", name="Steps").fill("10")
+    page.get_by_role("spinbutton", name="Steps").press("Enter")
+    wait_for_run(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    metric = page.get_by_test_id("stMetric")
+    accuracy = metric.filter(has_text="Held-out accuracy")
+    expect(accuracy.get_by_test_id("stMetricValue")).to_contain_text("%")  # "–" until it ends
+    wait_for_run(page)
+    mode = "projector" if projector else "normal"
+    screenshot(page, screenshot_dir / f"train-1280x720-{mode}-after-a-run.png")
+    for name in ("Step", "Training loss", "Held-out accuracy"):
+        on_screen(page, metric.filter(has_text=name), f"the {name} number")
+        value, title = metric.filter(has_text=name).evaluate(TEXT_SIZES)
+        assert value >= 1.5 * title, f"the {name} number ({value}px) is no larger than its title"
+    on_screen(page, page.get_by_role("button", name="Train", exact=True), "the Train button")
+    on_screen(page, page.get_by_test_id("stPlotlyChart").first, "the loss chart")
+    assert page.evaluate(METRICS_CUT_OFF) == []
+
+
+@pytest.mark.parametrize("width", [360, 390, 412])
+def test_a_phone_keeps_gpt_2_on_one_line_in_the_train_title(browser, lab_url, width):  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    open_app(page, lab_url)  # Home first: a fresh server's first deep link skips app.py
+    page.goto(f"{lab_url}/train")
+    wait_for_run(page)
+    title = page.get_by_role("heading", name="Train a small GPT-2")
+    lines = title.evaluate("""h => {
+        const node = [...h.querySelectorAll('*')].concat([h]).flatMap(e => [...e.childNodes])
+            .find(n => n.nodeType === 3 && n.textContent.includes('GPT-2'));
+        const range = document.createRange(), at = node.textContent.indexOf('GPT-2');
+        range.setStart(node, at);
+        range.setEnd(node, at + 5);
+        return new Set([...range.getClientRects()].map(r => Math.round(r.bottom))).size; }""")
+    context.close()
+    assert lines == 1, '"GPT-2" breaks across lines in the Train title on a phone'
