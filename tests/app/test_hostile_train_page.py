@@ -133,7 +133,9 @@ def test_a_file_with_nothing_held_out_is_never_called_held_out(open_page):
     assert "Answers on the training examples (nothing held out)" in texts(at.subheader)
     assert "Answers on held-out inputs" not in texts(at.subheader)
     assert "never trained on" not in texts(at.caption)
-    assert "Loss on training data" in [m.label for m in at.metric]
+    labels = [m.label for m in at.metric]
+    assert "Loss on training data" in labels and "Accuracy on training data" in labels
+    assert not any(label.startswith("Held-out") for label in labels)
 
 
 def test_junk_settings_in_a_link_warn_without_crashing(open_page):
