@@ -40,6 +40,8 @@ STATUS_WORDS = {"queued": "Waiting", "waiting": "Waiting", "running": "Running",
 def status_line(snapshot: dict[str, Any]) -> str:
     word = STATUS_WORDS.get(snapshot["status"], snapshot["status"])
     message = snapshot["message"]
+    if snapshot["status"] == "stopped":  # what happened; the cause and the fix are in full below
+        message = message.split(". ", 1)[0].rstrip(".") + ". Why, and what to change: below."
     if message.lower() in word.lower():
         said = word
     elif message.lower().startswith(word.lower()):  # "stopped by the learner"

@@ -122,6 +122,13 @@ def test_a_diverging_run_explains_why_it_stopped(open_page):
     assert not at.exception, [e.value for e in at.exception]
     assert job.status == "stopped" and len(job.steps) < 20
     assert "stopped early" in texts(at.error) and "learning rate" in texts(at.error)
+    shown = texts(at.error).replace("\\", "")  # markdown escapes off: what a learner reads
+    assert "Try lr=0.001" in shown  # the fix, in full below the panel
+    # The panel's status line says what happened, whole, and where the cause is: not a cut
+    # sentence ("each update overshoo…").
+    (status,) = [p.proto.text.replace("\\", "") for p in at.get("progress")]
+    assert status.startswith("Stopped early: At step") and "diverged" in status
+    assert status.endswith("Why, and what to change: below.") and "…" not in status
 
 
 def test_the_form_says_when_the_default_warm_up_shrinks_to_fit_a_short_run(open_page):
