@@ -53,6 +53,11 @@ def parse_prefill(params: Mapping[str, str], default_method: str,
                         f"{', '.join(REGISTRY)}.")
         method = None
     spec = get_method(method or default_method)
+    # Whose settings a key is checked against: the link's method, else the page's (and say so,
+    # or "'r' is not a setting of full" reads as if the link had asked for full fine-tuning).
+    whose = spec.title if method else (
+        f"{spec.title} (the page's method, since the link's method is unknown)"
+        if "method" in params else f"{spec.title} (the page's method; the link names none)")
     infos = {info.name: info for info in settings_of(spec.config_cls)}
     settings: dict[str, Any] = {}
     for key, raw in params.items():
@@ -64,7 +69,7 @@ def parse_prefill(params: Mapping[str, str], default_method: str,
                 problems.append(f"a link cannot set {shown(key)} here: it can set model, method, "
                                 f"{spec.name}'s settings ({valid}) and {', '.join(page_keys)}.")
             else:
-                problems.append(f"{shown(key)} is not a setting of {spec.name}: its settings "
+                problems.append(f"{shown(key)} is not a setting of {whose}: its settings "
                                 f"are {valid}.")
             continue
         try:

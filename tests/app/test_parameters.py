@@ -98,7 +98,9 @@ def test_a_junk_link_is_refused_with_a_warning_and_the_page_works(open_page):
     assert not at.exception
     warnings = texts(at.warning)
     assert "method=" in warnings and "lora" in warnings  # names the parameter and valid values
-    assert "'r' is not a setting of full" in warnings
+    # Checked against the page's method, and said so: the link never asked for full fine-tuning.
+    assert ("'r' is not a setting of Full fine\\-tuning \\(the page's method, since the "
+            "link's method is unknown\\)") in warnings
     assert "<script>" not in warnings  # escaped: shown as text, never as markup
     assert metric(at, "Trainable").value == f"{census_summary('mini', 'full')['trainable_params']:,}"
     at.selectbox(key="parameters.method").select("bitfit").run()
