@@ -112,11 +112,13 @@ def score(predictions: list[str], targets: list[str]) -> Scores:
                   expected / len(targets))
 
 
-def one_answer_warning(scores: Scores, full_fine_tuning: bool = False) -> str | None:
-    """The plain warning for a model that gives one answer to most inputs, or None."""
+def one_answer_warning(scores: Scores, full_fine_tuning: bool = False,
+                       held_out: bool = True) -> str | None:
+    """The plain warning for a model that gives one answer to most inputs, or None. `held_out`:
+    the inputs were held out (else the run had none and was scored on its training examples)."""
     if not scores.one_answer:
         return None
-    share = f"{scores.top_share:.0%} of the held-out inputs"
+    share = f"{scores.top_share:.0%} of the {'held-out' if held_out else 'training'} inputs"
     if not scores.top_answer.strip():
         found = f"It has not learned the answer format yet: it answers nothing to {share}."
     else:

@@ -80,7 +80,8 @@ class TrainingResult:
         for a diverged run, whose stop reason already names the cause (the learning rate)."""
         if self.after is None or (self.stopped_reason and self.stopped_reason != CANCELLED):
             return None
-        return one_answer_warning(self.after.scores, full_fine_tuning=self.plan.method == "full")
+        return one_answer_warning(self.after.scores, full_fine_tuning=self.plan.method == "full",
+                                  held_out=self.eval_split == "validation")
 
     def answers(self) -> list[dict[str, Any]]:
         """Per held-out example: prompt, expected answer, the answers before and after, right?"""

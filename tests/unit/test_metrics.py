@@ -59,6 +59,8 @@ def test_one_answer_to_everything_is_flagged_with_a_plain_warning() -> None:
     assert "compare with full fine-tuning" in warning
     # Full fine-tuning is not told to compare with itself.
     assert "compare with full fine-tuning" not in one_answer_warning(scores, full_fine_tuning=True)
+    # A run with nothing held out is scored on its training examples, and told so.
+    assert "95% of the training inputs" in one_answer_warning(scores, held_out=False)
 
 
 def test_no_answer_at_all_is_not_called_the_answer_format() -> None:
