@@ -70,7 +70,7 @@ def before_after(result, key: str) -> None:
                           "one (SQuAD's F1): credit for an answer that is nearly right."))
     second = (b.balanced_accuracy, a.balanced_accuracy if a else None) if classes else \
         (b.token_f1, a.token_f1 if a else None)
-    held_out = result.eval_split == "validation"
+    held_out = result.plan.held_out
     if not held_out:
         st.warning(NOTHING_HELD_OUT, icon=":material/warning:")
     top, bottom = st.columns(2), st.columns(2)  # 2×2: four across truncate the labels
@@ -106,7 +106,7 @@ def answers_table(result) -> None:
     """Every held-out prompt: the expected answer, the answers before and after, and a mark."""
     rows = result.answers()
     right = sum(r["correct"] for r in rows)
-    if result.eval_split == "validation":
+    if result.plan.held_out:
         st.subheader("Answers on held-out inputs")
         which = f"validation {plural('example', len(rows))}, which it never trained on"
     else:

@@ -87,7 +87,7 @@ def key_numbers(job, projector: bool = False) -> None:
     result = job.result
     before = result.before.scores.headline if result else None
     after = result.after.scores.headline if result and result.after else None
-    held_out = bool(job.plan.validation)  # else scored on its training examples (NOTHING_HELD_OUT)
+    held_out = job.plan.held_out
     st.metric("Held-out accuracy" if held_out else "Accuracy on training data",
               "–" if after is None else f"{after:.0%}", **points_delta(before, after),
               help="Balanced accuracy (label tasks) or exact match, on "

@@ -38,6 +38,12 @@ class RunPlan:
     data_name: str = ""  # the learner's file name, for their own examples: tells two uploads apart
 
     @property
+    def held_out(self) -> bool:
+        """Whether the run is scored on examples it never trains on. Without any, evaluation
+        falls back to the training examples (evaluation.eval_set; data.NOTHING_HELD_OUT)."""
+        return bool(self.validation)
+
+    @property
     def token_steps(self) -> int:
         """What the run computes, roughly: steps x batch size x tokens per example. The class
         queue runs short runs first by it (adaptlab.training.jobs)."""

@@ -81,7 +81,7 @@ class TrainingResult:
         if self.after is None or (self.stopped_reason and self.stopped_reason != CANCELLED):
             return None
         return one_answer_warning(self.after.scores, full_fine_tuning=self.plan.method == "full",
-                                  held_out=self.eval_split == "validation")
+                                  held_out=self.plan.held_out)
 
     def answers(self) -> list[dict[str, Any]]:
         """Per held-out example: prompt, expected answer, the answers before and after, right?"""
