@@ -3,9 +3,10 @@
 Laid out for a lecture hall (issue 14): at 1280x720, in normal and projector mode, the panel
 sits right under the essential settings and the Train button, the chart on the right, so button
 and chart are on screen together while the run trains, and the step, loss and held-out accuracy
-are large metric numbers on the left. The panel is one fragment: while a run trains it polls the
-job every POLL_SECONDS; it is also drawn on every normal rerun, so the page shows the job's state
-where fragments do not tick (AppTest) and when the learner comes back from another page.
+are large metric numbers on the left, with Stop under them while it trains. The panel is one
+fragment: while a run trains it polls the job every POLL_SECONDS; it is also drawn on every
+normal rerun, so the page shows the job's state where fragments do not tick (AppTest) and when
+the learner comes back from another page.
 """
 
 from __future__ import annotations
@@ -71,10 +72,10 @@ def loss_figure(job, height: int = CHART_HEIGHT[False]):
     return figure
 
 
-def key_numbers(job, projector: bool = False) -> None:
-    """Step, training loss and held-out accuracy, as metrics big enough for the back of a room.
-    One under another; in projector mode step and loss side by side, as three of its larger
-    metrics stacked would put held-out accuracy below a 720 px screen."""
+def progress_numbers(job, projector: bool = False) -> None:
+    """Step and training loss, as metrics big enough for the back of a room. One under another;
+    in projector mode side by side, as three of its larger metrics stacked (with held-out
+    accuracy) would not fit a 720 px screen."""
     steps = list(job.steps)
     last = next((s.loss for s in reversed(steps) if s.loss is not None), None)
     if projector:
@@ -84,6 +85,10 @@ def key_numbers(job, projector: bool = False) -> None:
     step_box.metric("Step", f"{len(steps)} / {job.plan.config.steps}")
     loss_box.metric("Training loss", "–" if last is None else f"{last:.4f}",
                     help="Cross-entropy on this step's batch of training examples.")
+
+
+def held_out_number(job) -> None:
+    """The run's payoff: held-out accuracy after the run, with its change from before."""
     result = job.result
     before = result.before.scores.headline if result else None
     after = result.after.scores.headline if result and result.after else None
@@ -144,7 +149,12 @@ def run_panel(job, *, key: str, projector: bool, notices: Callable[[], None]) ->
                        icon=":material/model_training:")
             return
         with left:
-            key_numbers(job, projector)  # first, then the progress bar and Stop
+            progress_numbers(job, projector)
+            # Held-out accuracy comes at the end. Until then a laptop shows its place ("–");
+            # a projector's 720 px hold Stop instead, right under step and loss. The same element
+            # order while training and after keeps a redraw from showing the metric twice.
+            if job.done or not projector:
+                held_out_number(job)
             snapshot = job.snapshot()
             st.progress(snapshot["step"] / max(1, snapshot["steps"]),
                         text=plain(status_line(snapshot), limit=200))  # may quote an upload

@@ -1,6 +1,6 @@
 """The Train page on a 1280x720 screen (a laptop, a lecture-hall projector), in normal and
 projector mode: the Train button and the live loss chart are on screen together, before and
-while the run trains, with its key numbers; and a lock=1 demo link leaves no input enabled.
+while the run trains, with its key numbers and the Stop button; and a lock=1 demo link leaves no input enabled.
 
 Element boxes are read from the page (getBoundingClientRect through Playwright) and must lie
 inside the window without scrolling. Screenshots go to conftest.screenshot_dir.
@@ -80,6 +80,7 @@ def test_train_button_and_live_chart_share_the_screen(page, app_url, screenshot_
     chart_box = on_screen(page, chart, "the live loss chart")
     button_box = on_screen(page, button, "the Train button")
     assert button_box["y"] < chart_box["y"] + chart_box["height"]
+    on_screen(page, page.get_by_role("button", name="Stop"), "the Stop button")
     metric = page.get_by_test_id("stMetric")
     expect(metric.filter(has_text="Step")).to_contain_text(" / 60")
     # The key numbers: all three on a laptop; the step and loss with projector mode's larger type.
