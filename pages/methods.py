@@ -15,17 +15,18 @@ from ui.reference_view import accuracy_chart, task_picker
 st.title("Methods: what gets trained?")
 st.markdown(
     "Every method below adapts the same GPT-2. They differ in **what gets trained**: all of the "
-    "model, a chosen part of it, new tokens in front of the input, new modules inside each block, "
-    "or a compact update of existing weights. These five classes do not take sides between the "
-    "surveys, which name them differently."
+    "model, a chosen part of it, new virtual tokens (at the input, or at every layer), new "
+    "modules or scaling vectors inside each block, or a compact update of existing weights. "
+    "These five classes do not take sides between the surveys, which name them differently."
 )
 with st.container(border=True):
     st.markdown(
         "**Where the sources disagree, we name the source.** Lialin et al. (2023) and Han et al. "
-        "(2024) group classes 3 and 4 as *additive*; Ding et al. (2023) call them "
-        "*addition-based*. LoRA is *reparameterization-based* in all three surveys, yet an "
-        "*adapter method* in the Hugging Face PEFT docs. Bottleneck adapters (Houlsby et al.) "
-        "**add** new parameters in every survey; they do not modify existing ones."
+        "(2024) group classes 3 and 4 as *additive*; Ding et al. (2023) call bottleneck adapters "
+        "and soft prompts (prompt and prefix tuning) *addition-based*. LoRA is "
+        "*reparameterization-based* in all three surveys, yet an *adapter method* in the Hugging "
+        "Face PEFT docs. Bottleneck adapters (Houlsby et al.) **add** new parameters in every "
+        "survey; they do not modify existing ones."
     )
     st.caption("In the diagrams of each GPT-2 block:")
     view.legend()

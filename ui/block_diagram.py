@@ -216,10 +216,14 @@ def _prefix_nodes(df: pd.DataFrame, n_layer: int, d_model: int) -> list[str]:
     table = virtual[virtual["shape"].str.endswith(f"×{2 * n_layer * d_model}")]
     seeds = virtual[virtual["name"].str.contains("embedding")]  # with the MLP: m×d inputs
     m = int((table if not table.empty else seeds)["shape"].iloc[0].split("×")[0])
-    how = "one set per layer" if not table.empty else "made by an MLP while training"
+    total = int(virtual["count"].sum())
+    if not table.empty:  # the table holds every layer's set: this layer's is 1/L of it
+        how, count = "one set per layer", f"{2 * m * d_model:,} here, {total:,} in all"
+    else:  # the MLP makes every layer's set at once: it belongs to no one layer
+        how, count = "made by an MLP while training", f"{total:,} in all, MLP included"
     # Short lines: the box sits above attention, and a wide one widens the whole drawing.
     return [f'pk [label="{m} prefix keys and values\\nfor this layer (new, trains;\\n{how})\\n'
-            f'{int(virtual["count"].sum()):,} parameters", {_style("added")}]',
+            f'{count}", {_style("added")}]',
             f'pk -> {_node_id(2)} [label="extra K, V"]']
 
 

@@ -163,7 +163,12 @@ def lowest_block_question(model: str, k: int) -> NumericQuestion:
     name, layers, _d = MODELS[model]
     settings = {"k": k}
     lowest = min(_census(model, "top-k", settings)["trainable_blocks"])
-    wrong = [WrongValue(0.0, "Block 0 is nearest the input; 'top' means nearest the output."),
+    # First listed wins where two coincide (k = 1: the block after the last is also L - k + 1).
+    wrong = [WrongValue(float(layers), f"There is no block {layers}: the blocks are numbered 0 "
+                                       f"to {layers - 1}."),
+             WrongValue(float(k), f"k = {k} is how many blocks train, not the number of the "
+                                  f"lowest one; the highest of them is block {layers - 1}."),
+             WrongValue(0.0, "Block 0 is nearest the input; 'top' means nearest the output."),
              WrongValue(float(k - 1), "Blocks 0 to k-1 are the bottom k; top-k trains the last k."),
              WrongValue(float(layers - k + 1), "Off by one: blocks are numbered from 0, so the "
                                                f"last {k} are {layers - k} to {layers - 1}."),
@@ -177,7 +182,10 @@ def lowest_block_question(model: str, k: int) -> NumericQuestion:
                      f"{k} of {layers}."),
         lab=_lab(model, "top-k", settings), file="generated", answer=float(lowest),
         unit="", wrong_values=tuple({w.value: w for w in reversed(wrong)
-                                     if w.value != lowest and w.value >= 0}.values()))
+                                     if w.value != lowest and w.value >= 0}.values()),
+        otherwise=(f"Blocks are numbered from 0 (nearest the input) to {layers - 1} (nearest the "
+                   f"output), and top-k trains the last k of them, the highest being block "
+                   f"{layers - 1}."))
 
 
 def family_question(method: str) -> ChoiceQuestion:

@@ -136,6 +136,9 @@ FAMILY_MISTAKES: dict[tuple[str, str], str] = {
     "(a widely copied course card says otherwise).",
     ("prompt", "inserted-modules"): "Prompt tuning adds vectors to the sequence, not a module "
     "inside the blocks.",
+    ("p-tuning", "inserted-modules"): "The prompt encoder is a new module, but it sits outside "
+    "the model and only makes the virtual tokens at the input; nothing is inserted inside the "
+    "blocks.",
 }
 
 

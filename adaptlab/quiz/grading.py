@@ -151,7 +151,7 @@ def _grade_numeric(q: NumericQuestion, answer: Any) -> tuple[float, list[str], l
     for wv in q.wrong_values:
         if abs(value - wv.value) <= wv.tolerance:
             return 0.0, [f"{shown}: {wv.feedback}"], [shown]
-    return 0.0, [f"{shown}: {diagnose(value, q.answer, q.prompt)}"], [shown]
+    return 0.0, [f"{shown}: {q.otherwise or diagnose(value, q.answer, q.prompt)}"], [shown]
 
 
 GRADERS = {

@@ -156,3 +156,6 @@ class NumericQuestion(Question):
     tolerance: float = 0.0
     unit: str = ""
     wrong_values: tuple[WrongValue, ...] = ()
+    # Feedback for any other wrong value. Empty: numeric.diagnose reads the value as a parameter
+    # count ("3x too small: some part is counted 3 times over"), which fits counts only.
+    otherwise: str = ""

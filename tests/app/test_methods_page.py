@@ -73,3 +73,15 @@ def test_block_diagram_is_read_from_the_census(method, expected, frozen_modules)
     dot = block_dot(census(adapted_skeleton("mini", method)), mini.n_layer, mini.n_embd)
     assert expected in dot
     assert dot.count("(frozen)") == frozen_modules
+
+
+@pytest.mark.parametrize("settings, count", [
+    ({"prefix_projection": False}, "30,720 here, 368,640 in all"),  # 2·m·d per layer, 2·m·d·L
+    ({}, "9,864,704 in all, MLP included"),  # the MLP makes every layer's set at once
+])
+def test_the_prefix_box_gives_this_layers_count_apart_from_all_layers(settings, count):
+    """The box sits on one block's drawing: 368,640 there read as one layer's cost (it is 12)."""
+    gpt2 = gpt2_config("gpt2")
+    dot = block_dot(census(adapted_skeleton("gpt2", "prefix", settings)), gpt2.n_layer,
+                    gpt2.n_embd)
+    assert count in dot

@@ -68,6 +68,9 @@ def test_family_question_is_sourced_and_names_each_misconception():
     assert "low-rank update ΔW = BA" in ia3.option("reparameterized").text  # D4: no "mergeable"
     feedback = {o.feedback for o in family_question("bitfit").options}
     assert len(feedback) == 5  # a different sentence for each row
+    p_tuning = family_question("p-tuning")  # its prompt encoder is new, but not in the blocks
+    assert p_tuning.answer == ("virtual-tokens",)
+    assert "outside the model" in p_tuning.option("inserted-modules").feedback
 
 
 def test_count_hints_and_named_mistakes_per_method():
@@ -90,6 +93,15 @@ def test_deep_models_ask_for_the_lowest_trainable_block():
     assert grade(q, 43).correct
     assert "Off by one" in grade(q, 44).feedback[0] and "bottom k" in grade(q, 4).feedback[0]
     assert from_id(q.id).answer == 43
+    # The likely slips about block numbers are named, and no other wrong block is read as a
+    # parameter count (18 and 72, half and twice the key 36 below, were "one part is counted
+    # twice" slips).
+    assert "how many blocks train" in grade(q, 5).feedback[0]  # k itself
+    assert "no block 48" in grade(q, 48).feedback[0]
+    twelve = lowest_block_question("gpt2-xl", 12)
+    for other in (18, 72, 30):
+        feedback = grade(twelve, other).feedback[0]
+        assert "counted" not in feedback and "the last k" in feedback, feedback
 
 
 def test_ids_rebuild_the_same_question(questions):
