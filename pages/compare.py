@@ -1,7 +1,8 @@
-"""Compare: this session's training runs side by side, as one chart and one table.
+"""Compare: this learner's training runs side by side, as one chart and one table.
 
-Runs are kept by the job registry for this session (ui.jobs), so they are here after switching
-pages; a run still training shows its steps so far.
+Runs are kept by the job registry for their maker (ui.jobs.session_owner: the signed-in learner,
+else this browser), so they are here after switching pages, in another tab and after a reload;
+a run still training shows its steps so far.
 """
 
 import streamlit as st
@@ -13,13 +14,13 @@ from ui.reference_view import accuracy_chart, task_picker
 from ui.script_slots import script_slot, spread
 
 st.title("Compare your runs")
-st.caption("Every run you started in this session, on one chart and in two tables: what each run "
-           "was set to, and what it measured. Below the chart, the settings that differ between "
-           "the runs you pick are named and marked.")
+st.caption("Every run you started in this browser (signed in: under your name), on one chart "
+           "and in two tables: what each run was set to, and what it measured. Below the chart, "
+           "the settings that differ between the runs you pick are named and marked.")
 
 jobs = session_jobs()
 if not jobs:
-    st.info("No runs yet in this session. Train a model first, then come back to compare.",
+    st.info("No runs yet in this browser. Train a model first, then come back to compare.",
             icon=":material/info:")
     st.page_link("pages/train.py", label="Go to Train", icon=":material/model_training:")
     st.stop()
@@ -27,7 +28,7 @@ if not jobs:
 names = view.run_names(jobs)  # numbered over every run, so a run keeps its name when picked
 picked = st.multiselect("Runs to compare", list(names.values()), key="compare.runs",
                         placeholder="All your runs",
-                        help="Leave empty to compare every run of this session.")
+                        help="Leave empty to compare every run of yours.")
 jobs = view.selected(jobs, picked)
 was_running = any(not job.done for job in jobs)
 
@@ -42,13 +43,15 @@ def runs_view() -> None:
 def _runs_view() -> None:
     still = sum(not job.done for job in jobs)
     if still:
-        st.caption(f"{still} run still training: its line grows as it goes.")
+        st.caption(f"{still} run still training: its line grows as it goes." if still == 1 else
+                   f"{still} runs still training: their lines grow as they go.")
     elif was_running:
         st.rerun()  # the last run just ended: redraw once more, then stop polling
     st.plotly_chart(run_overlay(view.overlay_frame(jobs, names)), key="compare.overlay",
                     config={"displaylogo": False},
-                    alt=f"Training loss per step of your {len(jobs)} runs, one line each; the "
-                        "legend gives each run's method, seed and data.")
+                    alt=(f"Training loss per step of your {len(jobs)} runs, one line each; the "
+                         if len(jobs) > 1 else "Training loss per step of your run; the ")
+                        + "legend gives each run's method, seed and data.")
     sentence = view.differ_sentence(jobs, names)
     if sentence:
         st.markdown(f"**What differs:** {sentence}")

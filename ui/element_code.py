@@ -83,7 +83,7 @@ def element_files() -> tuple[str, ...]:
 @cache
 def preload_html() -> str:
     """The script with its file names: our own constant and names from Streamlit's folder,
-    never a user's input (the only st.html that runs JavaScript)."""
+    never a user's input (with ui.browser_id's cookie, the only st.html that runs JavaScript)."""
     return SCRIPT.replace("FILES", json.dumps(list(element_files()))).replace(
         "QUIET", str(QUIET_MS))
 

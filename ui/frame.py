@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from adaptlab.errors import ModelUnavailableError, UserInputError
+from ui.browser_id import remember_browser
 from ui.element_code import preload_element_code
 from ui.jobs import keep_alive
 from ui.state import NAME_LIMIT, learner, widget_key
@@ -98,6 +99,7 @@ def sidebar() -> None:
         st.toggle("Projector mode (larger text)", key=widget_key("sidebar", "projector"),
                   on_change=_save_projector, help="For showing AdaptLab to a room.")
         preload_element_code()
+        remember_browser()
     st.html(BASE_CSS + (PROJECTOR_CSS if me.projector else ""))
     if keep_alive():
         _watch_runs()

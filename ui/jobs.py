@@ -1,4 +1,4 @@
-"""Training jobs for this session: the shared registry and small start/poll/cancel helpers.
+"""Training jobs for this learner: the shared registry and small start/poll/cancel helpers.
 
 One `JobRegistry` serves the whole process (`st.cache_resource`): a queue in front of a pool of
 worker processes (adaptlab.training.workers) that hold the pristine bundled model and train
@@ -82,18 +82,19 @@ def job_registry() -> JobRegistry:
 
 def session_owner() -> str:
     """This learner's id in the registry. A signed-in learner is one owner in every tab, so
-    "one run per learner" is per person, not per tab; before signing in, this session. Runs this
-    tab made before its learner signed in become theirs (Home sends learners to sign in on Quiz
-    after the lab, and their runs must still be on Train and Compare)."""
+    "one run per learner" is per person, not per tab; before signing in, this browser (every tab
+    and reload of it: ui.browser_id). Runs the browser made before its learner signed in become
+    theirs (Home sends learners to sign in on Quiz after the lab, and their runs must still be
+    on Train and Compare)."""
     from ui.identity import proven_learner
 
-    proven, tab = proven_learner(), training_runs().owner
+    proven, browser = proven_learner(), training_runs().owner
     if not proven:
-        return tab
+        return browser
     owner = f"learner:{proven}"
     registry = existing_registry()
     if registry is not None:
-        registry.adopt(tab, owner)
+        registry.adopt(browser, owner)
     return owner
 
 
@@ -128,12 +129,17 @@ def existing_registry() -> JobRegistry | None:
 
 
 def current_job(page: str) -> TrainingJob | None:
-    """The job `page` started last in this session, if the registry still has it."""
+    """The job `page` started last in this session, if the registry still has it. A session
+    that has started none there (another tab, a reload) shows this learner's latest run."""
     registry = existing_registry()
     if registry is None:
         return None
-    job = registry.get(training_runs().current.get(page))
-    return job if job is not None and job.owner == session_owner() else None
+    runs, owner = training_runs(), session_owner()
+    if page not in runs.current:
+        mine = registry.jobs(owner)
+        return mine[-1] if mine else None
+    job = registry.get(runs.current[page])
+    return job if job is not None and job.owner == owner else None
 
 
 def cancel_current(page: str) -> None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from ui.browser_id import this_browser
+
 NAME_LIMIT = 40  # characters of a display name, in the sidebar and on the Quiz page
 
 
@@ -47,7 +49,7 @@ class TrainingRuns:
     state, and the history must outlive page switches.
     """
 
-    owner: str = field(default_factory=lambda: uuid.uuid4().hex)
+    owner: str = field(default_factory=lambda: uuid.uuid4().hex)  # training_runs(): the browser's
     current: dict[str, str] = field(default_factory=dict)  # page -> job id
 
 
@@ -60,7 +62,12 @@ def link_prefill() -> LinkPrefill:
 
 
 def training_runs() -> TrainingRuns:
-    return st.session_state.setdefault("adaptlab.training_runs", TrainingRuns())
+    """This session's runs, owned by its browser: every tab and reload of it finds them."""
+    runs = st.session_state.get("adaptlab.training_runs")
+    if runs is None:
+        runs = st.session_state.setdefault("adaptlab.training_runs",
+                                           TrainingRuns(owner=this_browser()))
+    return runs
 
 
 def widget_key(page: str, *parts: str) -> str:

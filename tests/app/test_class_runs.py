@@ -47,6 +47,8 @@ def test_a_signed_in_learner_has_one_run_across_tabs(db_url):
     assert long.join(60) and long.status == "cancelled"
     assert short.join(120) and short.status == "done"
     assert {j.owner for j in (long, short)} == {"learner:alice"}
+    first.run()  # her first tab says why its run stopped: she did not press Stop there
+    assert "Stopped when you started a newer run" in texts(first.warning)
 
 
 def test_runs_made_before_signing_in_stay_on_train_and_compare(db_url):
@@ -57,13 +59,30 @@ def test_runs_made_before_signing_in_stay_on_train_and_compare(db_url):
     sign_in(tab, "carol", "a-secret-of-mine-1")  # Home sends learners to sign in after the lab
     tab.switch_page("pages/compare.py").run()
     assert not tab.exception
-    assert "No runs yet in this session" not in texts(tab.info)
+    assert "No runs yet" not in texts(tab.info)
     assert job.owner == "learner:carol"
     tab.switch_page("pages/train.py").run()
     assert "Finished 2 steps" in texts(tab.success)
 
 
-def test_two_anonymous_tabs_are_two_learners(db_url):
+def test_tabs_of_one_browser_share_its_runs(db_url):
+    """A preset opened in a new tab, or a reload: the session reads the browser's id from its
+    cookie (ui.browser_id; AppTest has no cookies, so it is set as the cookie would set it)."""
+    tabs = []
+    for _ in range(2):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.session_state["adaptlab.browser"] = "0123456789abcdef0123456789abcdef"
+        tabs.append(at.run())
+    first, second = (at.switch_page("pages/train.py").run() for at in tabs)
+    job = press_train(first, 2)
+    assert job.join(120) and job.status == "done"
+    second.switch_page("pages/compare.py").run()
+    assert not second.exception and "No runs yet" not in texts(second.info)
+    second.switch_page("pages/train.py").run()  # a tab that started nothing shows the latest run
+    assert "Finished 2 steps" in texts(second.success)
+
+
+def test_two_anonymous_browsers_are_two_learners(db_url):
     first, second = train_tab(), train_tab()
     a = press_train(first, 500)
     b = press_train(second, 500)

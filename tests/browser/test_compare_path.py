@@ -50,3 +50,33 @@ def test_compare_names_and_marks_what_differs(page, app_url, screenshot_dir):
         expect(sentence).to_contain_text(name)
     expect(page.get_by_text("differ only by method and settings")).to_have_count(0)
     full_page_screenshot(page, screenshot_dir / "compare-differences.png")
+
+
+def test_runs_are_in_every_tab_of_the_browser_and_after_a_reload(browser, app_url):
+    """The lesson presets open in new tabs ("run both, then Compare"), and a projector's page
+    gets reloaded: each is a new Streamlit session, which finds the browser's runs through its
+    cookie (ui.browser_id). Another browser does not."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    page.goto(app_url)
+    wait_for_run(page)
+    open_in_sidebar(page, "Train")
+    train(page, 2)
+
+    tab = context.new_page()  # a preset link opened in a new tab
+    tab.goto(f"{app_url}/compare")
+    wait_for_run(tab)
+    expect(tab.get_by_text("No runs yet")).to_have_count(0)
+    expect(tab.get_by_role("combobox", name="Runs to compare")).to_be_visible()  # there are runs
+    page.reload()
+    wait_for_run(page)
+    expect(page.get_by_text("Finished 2 steps.")).to_be_visible()  # Train shows the run again
+    assert_no_exception(page)
+
+    stranger = browser.new_context().new_page()
+    stranger.goto(f"{app_url}/compare")
+    wait_for_run(stranger)
+    expect(stranger.get_by_text("No runs yet in this browser.")).to_be_visible()
+    for each in (context, stranger.context):
+        each.close()
