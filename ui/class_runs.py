@@ -24,7 +24,7 @@ def class_runs_panel() -> None:
     st.button("Stop all runs", key=widget_key("instructor", "stop_all"), on_click=_stop_all,
               icon=":material/stop_circle:", disabled=not (running or waiting),
               help="Cancels every unfinished run of every learner, e.g. before a demo. Learners "
-                   "see 'cancelled' and can start again.")
+                   "read 'Stopped by the instructor' and can start again.")
     stopped = st.session_state.pop(widget_key("instructor", "stopped"), None)
     if stopped is not None:
         st.success(f"Stopped {stopped} run{'s' if stopped != 1 else ''}.")

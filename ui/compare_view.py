@@ -90,6 +90,8 @@ def _ended(job) -> str:
     result = job.result
     if job.status == "failed":
         return f"failed: {job.error or job.message}"
+    if job.status == "cancelled":  # who stopped it (the result says only that it was stopped)
+        return job.message
     if result is not None and result.stopped_reason:
         return result.stopped_reason
     return STATUS_TEXT.get(job.status, job.message)

@@ -11,19 +11,20 @@ import streamlit as st
 
 from adaptlab.data import NOTHING_HELD_OUT
 from adaptlab.training.metrics import same_words
-from adaptlab.training.stopping import CANCELLED
 from ui.charts import plotly_chart
 from ui.state import learner
 from ui.text import plain, plural
 
 
 def outcome(job) -> None:
-    """How the run ended, in words: finished, stopped by the learner, diverged, or failed."""
+    """How the run ended, in words: finished, stopped (and by whom), diverged, or failed."""
     result = job.result
     if job.status == "failed":
         st.error(f"The run failed: {plain(job.error or job.message, limit=600)}", icon=":material/error:")
     elif job.status == "cancelled":
-        st.warning(f"Stopped: {CANCELLED} after {len(job.steps)} steps. Press Train to run again.",
+        said, steps = plain(job.message), len(job.steps)
+        st.warning(f"{said[:1].upper()}{said[1:]}, after {steps} {plural('step', steps)}. "
+                   "Press Train to run again.",
                    icon=":material/stop_circle:")
     elif result is not None and result.stopped_reason:
         st.error(f"The run stopped early. {plain(result.stopped_reason, limit=800)}",

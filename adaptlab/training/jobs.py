@@ -31,7 +31,7 @@ from adaptlab.errors import UserInputError
 from adaptlab.training.plan import RunPlan, plan_run
 from adaptlab.training.run import TrainingResult, restore_model
 from adaptlab.training.steps import StepResult
-from adaptlab.training.stopping import CANCELLED
+from adaptlab.training.stopping import BY_INSTRUCTOR, CANCELLED, REPLACED, UNWATCHED
 from adaptlab.training.workers import WorkerPool
 
 DIED = "the training worker stopped unexpectedly (out of memory?): press Train to run again"
@@ -87,6 +87,7 @@ class TrainingJob:
         self._new: queue.SimpleQueue[StepResult] = queue.SimpleQueue()
         self._ended = threading.Event()
         self._cancel_hook = None  # set by the registry
+        self.cancel_reason = CANCELLED  # who stopped it, if it ends cancelled (stopping.py)
 
     @property
     def done(self) -> bool:
@@ -199,7 +200,7 @@ class JobRegistry:
             if owner is not None:  # one unfinished run per learner, not per tab
                 for job in self._jobs.values():
                     if job.owner == owner and not job.done:
-                        self._cancel(job)
+                        self._cancel(job, REPLACED)
             if len(self._pending) >= self.max_waiting:
                 raise QueueFull(len(self._pending), self.retry_seconds())
             job = TrainingJob(plan, owner)
@@ -241,7 +242,7 @@ class JobRegistry:
         with self._lock:
             live = [j for j in self._jobs.values() if not j.done]
             for job in live:
-                self._cancel(job)
+                self._cancel(job, BY_INSTRUCTOR)
         return len(live)
 
     def reap(self) -> int:
@@ -254,7 +255,7 @@ class JobRegistry:
             stale = [j for j in self._jobs.values()
                      if not j.done and j.last_seen < now - self.idle_seconds]
             for job in stale:
-                self._cancel(job)
+                self._cancel(job, UNWATCHED)
             for job in self._jobs.values():
                 if job.done and job.result is not None and job.last_seen < now - self.release_seconds:
                     job.result.trained = None
@@ -348,13 +349,14 @@ class JobRegistry:
         with self._lock:
             self._cancel(job)
 
-    def _cancel(self, job: TrainingJob) -> None:
+    def _cancel(self, job: TrainingJob, reason: str = CANCELLED) -> None:
         if job.done:
             return
+        job.cancel_reason = reason
         if job.id in self._pending:  # never started: nothing to stop
             self._pending.remove(job.id)
             self._tasks.pop(job.id, None)
-            job._end("cancelled", CANCELLED)
+            job._end("cancelled", reason)
         elif job.worker is not None:
             self.pool.send(job.worker, ("cancel", job.id, None))
 
@@ -402,7 +404,7 @@ class JobRegistry:
                 return
             item.result = value
             reason = value.stopped_reason
-            item._end(*(("cancelled", CANCELLED) if reason == CANCELLED else
+            item._end(*(("cancelled", item.cancel_reason) if reason == CANCELLED else
                         ("stopped", reason) if reason else ("done", "finished")))
             self._prune(item.owner)
 

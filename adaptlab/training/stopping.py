@@ -11,6 +11,11 @@ from __future__ import annotations
 import math
 
 CANCELLED = "stopped by the learner"  # the Stop button: not a failure, nothing to fix
+# Other hands that stop a run (adaptlab.training.jobs), said as plainly: the learner's earlier
+# tab must not claim they pressed Stop.
+REPLACED = "stopped when you started a newer run (one run at a time, in any tab)"
+BY_INSTRUCTOR = "stopped by the instructor"
+UNWATCHED = "stopped because no page showed it any more (its tab was closed)"
 
 
 def _lr_advice(lr: float, suggested_lr: float, scheduled: float) -> str:

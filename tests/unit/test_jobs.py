@@ -17,6 +17,7 @@ import torch
 from adaptlab.errors import UserInputError
 from adaptlab.training.jobs import DIED, PAUSED, JobRegistry, QueueFull
 from adaptlab.training.run import run_training, trained_tensors
+from adaptlab.training.stopping import BY_INSTRUCTOR, CANCELLED, REPLACED, UNWATCHED
 from tests.unit.tiny_task import tiny_base, tiny_examples
 
 RUN = {"steps": 12, "batch_size": 8, "max_length": 32, "schedule": "constant", "warmup_steps": 0}
@@ -101,6 +102,7 @@ def test_cancel_a_running_job(registry) -> None:
     assert job.join(30)
     assert job.status == "cancelled" and len(job.steps) < 500
     assert job.result.after is None and job.result.stopped_reason
+    assert job.message == CANCELLED  # the learner's own Stop
 
 
 def test_one_run_per_learner_and_a_waiting_run_cancels_at_once(registry) -> None:
@@ -113,6 +115,7 @@ def test_one_run_per_learner_and_a_waiting_run_cancels_at_once(registry) -> None
     assert waiting.join(1) and waiting.status == "cancelled" and waiting.steps == []
     new = start(registry, owner="ann")  # ann's second run stops her first
     assert old.join(30) and old.status == "cancelled"
+    assert old.message == REPLACED  # not "stopped by the learner": ann's other tab says why
     registry.cancel(other.id)
     assert new.join(120) and new.status == "done"
     assert registry.jobs("ann") == [old, new]
@@ -123,6 +126,7 @@ def test_the_instructor_can_stop_every_run(registry) -> None:
     wait_for(lambda: sum(j.status == "running" for j in jobs) == 2)
     assert registry.cancel_all() == 3
     assert all(j.join(30) for j in jobs) and {j.status for j in jobs} == {"cancelled"}
+    assert {j.message for j in jobs} == {BY_INSTRUCTOR}  # running and waiting runs alike
 
 
 def test_runs_nobody_watches_are_reaped(tok) -> None:
@@ -135,6 +139,7 @@ def test_runs_nobody_watches_are_reaped(tok) -> None:
             time.sleep(0.1)
         assert watched.status == "done"
         assert unwatched.join(30) and unwatched.status == "cancelled"
+        assert unwatched.message == UNWATCHED
     finally:
         reg.close()
 
