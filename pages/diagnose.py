@@ -33,7 +33,7 @@ st.markdown(scenario.symptom)
 st.caption(view.settings_text(scenario, hidden))
 label = "Run it again" if runs.broken else "Run the broken run"
 if st.button(label, key=widget_key(PAGE, "run"), icon=":material/play_arrow:", type="primary",
-             help="Trains the bundled model for real; takes a few seconds."):
+             help="Trains the bundled model for real: a few seconds, up to about 15 on a laptop."):
     outcome = view.run_inline(scenario.broken, "Broken run", hidden)
     if outcome is not None:
         runs.broken, runs.fixed = outcome, None

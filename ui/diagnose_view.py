@@ -12,6 +12,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -155,6 +156,29 @@ def _span(outcome: Outcome) -> str:
     return f"{_loss(outcome.eval_before)} → {_loss(outcome.eval_after)}"
 
 
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _accuracy_span(outcome: Outcome) -> str:
+    return f"{_share(outcome.accuracy_before)} → {_share(outcome.accuracy_after)}"
+
+
+def answers_line(outcome: Outcome) -> str:
+    """What the run answers on held-out prompts: the measure a run is judged by."""
+    answers = outcome.answers
+    if answers is None:
+        return ""
+    line = (f"Held-out accuracy (balanced accuracy, or exact match for answers in words), before "
+            f"→ after training: {_accuracy_span(outcome)}, on {len(answers.prompts)} questions "
+            "it never trained on.")
+    scores = answers.scores_after
+    if scores is not None and scores.one_answer:
+        line += (f" It answers {plain(scores.top_answer, limit=40)!r} to "
+                 f"{scores.top_share:.0%} of them.")
+    return line
+
+
 def facts(outcome: Outcome, hidden: tuple[str, ...] = ()) -> None:
     """The run's facts: what trained, at what rate, how far it got, and why it stopped. The
     settings in `hidden` (the cause) and the engine's own message (it names the cause) wait until
@@ -172,6 +196,7 @@ def facts(outcome: Outcome, hidden: tuple[str, ...] = ()) -> None:
     cols[2].metric("Steps run", f"{len(outcome.steps)} of {recipe.steps}")
     cols[3].metric("Held-out loss", _span(outcome),
                    help="Before training → after training; – when the run stopped early.")
+    st.caption(answers_line(outcome))
     if outcome.stopped_reason:
         done = len(outcome.steps)
         st.warning(f"The run stopped early, after {done} {plural('step', done)}.",
@@ -244,11 +269,28 @@ def reveal(scenario: Scenario) -> str:
 def verdict(scenario: Scenario, broken: Outcome, fixed: Outcome) -> None:
     """What changed, the measured result, and whether the fix really worked."""
     st.markdown(f"**What changed:** {scenario.change}")
-    st.markdown(f"Held-out loss, before → after training: broken run {_span(broken)}; fixed "
+    st.markdown(f"Held-out accuracy, before → after training: broken run "
+                f"{_accuracy_span(broken)}; fixed run {_accuracy_span(fixed)}.  \n"
+                f"Held-out loss, before → after training: broken run {_span(broken)}; fixed "
                 f"run {_span(fixed)}.")
-    if scenario.fix_works(broken, fixed):
-        st.success("The fix worked: the rerun learns where the broken run did not.",
-                   icon=":material/check_circle:")
+    if scenario.fix_worked(broken, fixed):
+        st.success("The fix worked: the rerun answers the held-out questions the broken run got "
+                   "wrong, and its curves recover.", icon=":material/check_circle:")
     else:
-        st.warning("This rerun did not clearly fix the run; look at the curves to see why.",
-                   icon=":material/help:")
+        st.warning("This rerun did not clearly fix the run; look at its answers and curves to "
+                   "see why.", icon=":material/help:")
+    if broken.answers is not None and fixed.answers is not None:
+        with st.expander("Every held-out answer, broken run and fixed run",
+                         icon=":material/fact_check:"):
+            st.dataframe(answer_table(broken, fixed), hide_index=True, width="stretch")
+
+
+def answer_table(broken: Outcome, fixed: Outcome) -> pd.DataFrame:
+    """Per held-out question: the expected answer and each run's answer after training, marked."""
+    rows = fixed.answers.rows()
+    after = broken.answers.after or ("",) * len(rows)
+    return pd.DataFrame({
+        "question": [r["prompt"] for r in rows], "expected": [r["expected"] for r in rows],
+        "broken run": [a.strip() for a in after],
+        "fixed run": [r["after"] for r in rows],
+        "fixed run right": ["✓ right" if r["right"] else "✗ wrong" for r in rows]})

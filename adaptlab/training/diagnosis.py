@@ -18,9 +18,16 @@ from adaptlab.data import IGNORE_INDEX, batches, encode_all, load_task, split
 from adaptlab.errors import UserInputError
 from adaptlab.methods.base import freeze_all
 from adaptlab.training.config import default_lr
-from adaptlab.training.evaluation import eval_set, held_out_loss
+from adaptlab.training.evaluation import answer_all, eval_set, held_out_loss
 from adaptlab.training.plan import adapt, plan_run
-from adaptlab.training.scenarios import FREEZE_ALL, MASK_ALL, REFUSED, Outcome, Recipe
+from adaptlab.training.scenarios import (
+    FREEZE_ALL,
+    MASK_ALL,
+    REFUSED,
+    HeldOutAnswers,
+    Outcome,
+    Recipe,
+)
 from adaptlab.training.steps import StepResult, train_steps
 
 
@@ -50,19 +57,26 @@ def run(recipe: Recipe, base: nn.Module, tokenizer: Any) -> Outcome:
     if recipe.bug == FREEZE_ALL:
         freeze_all(model)
     pad = tokenizer.eos_token_id
-    held = eval_set(tokenizer, list(plan.validation), list(plan.train), recipe.max_length).encoded
+    data = eval_set(tokenizer, list(plan.validation), list(plan.train), recipe.max_length)
+    held = data.encoded
     encoded = encode_all(tokenizer, list(plan.train), recipe.max_length)
     points = [(0, held_out_loss(model, held, pad))]
+    before, scores_before = answer_all(model, tokenizer, data, recipe.max_length)
     steps, stopped = _train(model, plan.config, _stream(recipe, encoded, pad),
                             lambda: held_out_loss(model, held, pad),
                             default_lr(recipe.method))
     points += [(s.step, s.eval_loss) for s in steps if s.eval_loss is not None]
     if steps and not stopped and points[-1][0] != steps[-1].step:
         points.append((steps[-1].step, held_out_loss(model, held, pad)))
+    after, scores_after = (answer_all(model, tokenizer, data, recipe.max_length) if steps
+                           else (None, None))
+    answers = HeldOutAnswers(tuple(ex.prompt for ex in data.examples),
+                             tuple(ex.completion for ex in data.examples), tuple(before),
+                             None if after is None else tuple(after), scores_before, scores_after)
     params = list(model.parameters())
     return Outcome(recipe, tuple(steps), tuple(points),
                    sum(p.numel() for p in params if p.requires_grad),
-                   sum(p.numel() for p in params), stopped, time.perf_counter() - start)
+                   sum(p.numel() for p in params), stopped, time.perf_counter() - start, answers)
 
 
 def _train(model, config, stream, held_out, suggested) -> tuple[list[StepResult], str | None]:

@@ -132,14 +132,26 @@ def evaluate(model: nn.Module, tokenizer, data: EvalSet, max_length: int) -> Eva
     model.eval()
     try:
         loss = held_out_loss(model, data.encoded, tokenizer.eos_token_id)
-        prompts = [ex.prompt for ex in data.examples]
-        answers = greedy_complete(model, tokenizer, prompts, data.answer_tokens, max_length)
-        scores = score(answers, [ex.completion for ex in data.examples])
-        samples = greedy_complete(model, tokenizer, prompts[:SAMPLE_PROMPTS], SAMPLE_NEW_TOKENS,
-                                  max_length)
+        answers, scores = answer_all(model, tokenizer, data, max_length)
+        samples = greedy_complete(model, tokenizer, [ex.prompt for ex in data.examples[:SAMPLE_PROMPTS]],
+                                  SAMPLE_NEW_TOKENS, max_length)
     finally:
         model.train(was_training)
     return EvalReport(loss, answers, scores, samples)
+
+
+def answer_all(model: nn.Module, tokenizer, data: EvalSet, max_length: int
+               ) -> tuple[list[str], Scores]:
+    """The greedy answer to every held-out prompt, and those answers scored: what a run is
+    judged by (its loss alone can fall while every answer stays wrong)."""
+    was_training = model.training
+    model.eval()
+    try:
+        answers = greedy_complete(model, tokenizer, [ex.prompt for ex in data.examples],
+                                  data.answer_tokens, max_length)
+    finally:
+        model.train(was_training)
+    return answers, score(answers, [ex.completion for ex in data.examples])
 
 
 def frozen_unchanged(adapted: nn.Module, base: nn.Module) -> bool:

@@ -20,6 +20,7 @@ from adaptlab.errors import UserInputError
 from adaptlab.methods import get_method
 from adaptlab.model_specs import architecture
 from adaptlab.training.config import default_lr
+from adaptlab.training.metrics import Scores
 from adaptlab.training.scenario_texts import Option, ScenarioText, load_texts
 
 if TYPE_CHECKING:  # steps imports torch: an Outcome only carries its results
@@ -30,10 +31,16 @@ MASK_ALL = "set every label to -100"
 REFUSED = "The engine refused to start: "
 
 
-# A diagnosis needs the symptom, not a finished model: each run is this many steps (the overfitting
-# scenario sets its own). Rate, schedule and warm-up are the method's defaults (MethodSpec.training)
-# unless a scenario breaks one of them on purpose.
+# A diagnosis needs the symptom, not a finished model: each run is this many steps. The facts
+# scenarios run FACTS_STEPS: a fix is judged by its held-out answers, and new facts take longer
+# to learn than a sentiment label (at 40 steps the overfitting fix answered 3% of the held-out
+# questions right, at 120 steps 93%, about 10 s a run). Rate, schedule and warm-up are the
+# method's defaults (MethodSpec.training) unless a scenario breaks one of them on purpose.
 DIAGNOSE_STEPS = 40
+FACTS_STEPS = 120
+# The lab's verdict on a fix: its held-out answers, not only its loss. The fixed run must answer
+# this much more of them right (balanced accuracy or exact match) than the broken one.
+BETTER_ANSWERS = 0.3
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,25 @@ class Recipe:
 
 
 @dataclass(frozen=True)
+class HeldOutAnswers:
+    """The model's greedy answer to every held-out prompt, before and after training, scored."""
+
+    prompts: tuple[str, ...]
+    expected: tuple[str, ...]
+    before: tuple[str, ...]
+    after: tuple[str, ...] | None  # None when no step ran
+    scores_before: Scores
+    scores_after: Scores | None
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Per held-out example: prompt, expected answer, the answers before and after, right?"""
+        after = self.after or ("",) * len(self.prompts)
+        return [{"prompt": p, "expected": e.strip(), "before": b.strip(), "after": a.strip(),
+                 "right": a.strip() == e.strip()}
+                for p, e, b, a in zip(self.prompts, self.expected, self.before, after, strict=True)]
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What one real run produced; losses and eval points are None where not finite."""
 
@@ -89,6 +115,17 @@ class Outcome:
     total_params: int
     stopped_reason: str | None
     seconds: float
+    answers: HeldOutAnswers | None = None
+
+    @property
+    def accuracy_before(self) -> float | None:
+        """The headline score (balanced accuracy, or exact match) before training."""
+        return self.answers.scores_before.headline if self.answers else None
+
+    @property
+    def accuracy_after(self) -> float | None:
+        scores = self.answers.scores_after if self.answers else None
+        return scores.headline if scores else None
 
     @property
     def losses(self) -> list[float | None]:
@@ -132,6 +169,14 @@ class Scenario:
     @property
     def answer(self) -> Option:
         return next(o for o in self.options if o.correct)
+
+    def fix_worked(self, broken: Outcome, fixed: Outcome) -> bool:
+        """The scenario's own check on the curves, and the held-out answers: the fixed run gets
+        clearly more of them right than the broken one (a loss can fall while every answer
+        stays wrong)."""
+        after = fixed.accuracy_after
+        return (self.fix_works(broken, fixed) and after is not None
+                and after >= (broken.accuracy_after or 0.0) + BETTER_ANSWERS)
 
 
 def learned(outcome: Outcome, share: float = 0.6) -> bool:
@@ -179,7 +224,7 @@ class Runs:
 
 
 HEALTHY_LORA = Recipe()  # LoRA at its default rate, schedule and warm-up
-FACTS = {"task": "facts", "batch_size": 4, "max_length": 32}
+FACTS = {"task": "facts", "batch_size": 4, "max_length": 32, "steps": FACTS_STEPS, "eval_every": 10}
 
 # Keyed by scenario id; the texts of each scenario are in SCENARIOS_FILE, in display order.
 RUNS: dict[str, Runs] = {
@@ -199,7 +244,8 @@ RUNS: dict[str, Runs] = {
         lambda b: b.stopped_reason is not None and len(b.steps) < b.recipe.steps,
         lambda b, f: learned(f), ("lr",)),
     "prompt-tiny": Runs(  # new knowledge: a soft prompt steers skills but stores no facts
-        Recipe("prompt", task="facts"), Recipe("full", task="facts"),
+        Recipe("prompt", task="facts", steps=FACTS_STEPS, eval_every=10),
+        Recipe("full", task="facts", steps=FACTS_STEPS, eval_every=10),
         lambda b: b.stopped_reason is None and (b.eval_after or 0) > 0.5 * (b.eval_before or 0),
         # The fix reaches a held-out loss at least one nat lower with the same budget.
         lambda b, f: learned(f) and (f.eval_after or math.inf) < (b.eval_after or 0.0) - 1.0),

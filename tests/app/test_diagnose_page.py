@@ -55,6 +55,7 @@ def test_run_diagnose_and_fix_a_too_low_learning_rate(open_page):
     assert at.status[0].state == "complete"
     assert traces(at) == [1, 1]  # training and held-out curves of the broken run
     assert "24,576" in [m.value for m in at.metric]  # a symptom: shown
+    assert "before → after training: 0% → 0%" in texts(at.caption)  # what it answers, too
     assert "1e-07" not in on_screen(at)  # the cause: not in a caption, metric, legend or status
     assert not fix_offered(at)
 
@@ -74,6 +75,11 @@ def test_run_diagnose_and_fix_a_too_low_learning_rate(open_page):
     assert traces(at)[-2:] == [2, 2]  # the fixed run drawn over the broken one
     assert "What changed" in texts(at.markdown)
     assert "The fix worked" in texts(at.success)
+    assert "Held-out accuracy, before → after training: broken run 0% → 0%" in texts(at.markdown)
+    answers = at.dataframe[-1].value  # judged by what the model answers, question by question
+    assert list(answers.columns) == ["question", "expected", "broken run", "fixed run",
+                                     "fixed run right"]
+    assert (answers["fixed run right"] == "✓ right").mean() >= 0.8
 
 
 def test_after_the_last_wrong_try_the_cause_is_explained_and_the_fix_unlocks(open_page):
