@@ -26,7 +26,7 @@ from adaptlab.quiz.export import to_csv, to_gift, to_moodle_xml  # noqa: E402
 from adaptlab.quiz.gain import class_question_gains, class_topic_gains  # noqa: E402
 from adaptlab.quiz.paths import bundled_paths  # noqa: E402
 from ui.class_runs import class_runs_panel  # noqa: E402
-from ui.progress import describe_question  # noqa: E402
+from ui.progress import describe_question, describe_wrong  # noqa: E402
 from ui.quiz_widgets import bank_problems_notice  # noqa: E402
 from ui.store_access import open_store, read_safely  # noqa: E402
 
@@ -46,6 +46,9 @@ if section == "results":
     if stats is not None and learners is not None:
         st.subheader("Per question")
         stats.insert(1, "question", stats["question_id"].map(describe_question))
+        stats["most_chosen_wrong"] = [describe_wrong(q, w) for q, w in
+                                      zip(stats["question_id"], stats["most_chosen_wrong"],
+                                          strict=True)]
         st.caption(f"Marks follow the policy learners see. Topic sections: "
                    f"{INTERACTIVE.describe()} Lesson-path quizzes: {SINGLE_TRY.describe()} The "
                    "most chosen wrong answer shows which misconception to address in class.")
@@ -64,12 +67,16 @@ if section == "results":
                            key=widget_key("instructor", "stats_csv"), on_click="ignore")
         st.subheader("Per learner")
         st.caption("Learners are the names they signed in with (each kept by the learner's own "
-                   "secret) or, with a login configured, their account. A question counts as "
-                   "right when the learner's first go at it ended right.")
+                   "secret) or, with a login configured, their account. Per question, the first "
+                   "go counts: right at its first try, or right in the end (after a hint and "
+                   "more tries, which the mean mark charges for).")
         st.dataframe(learners, hide_index=True, column_config={
             "learner": "Learner", "attempts": "Tries", "questions_attempted": "Questions tried",
-            "questions_correct": "Got right",
-            "percent_correct": st.column_config.NumberColumn("% right", format="%.1f"),
+            "questions_right_first_try": "Right first try",
+            "percent_right_first_try": st.column_config.NumberColumn("% right first try",
+                                                                     format="%.1f"),
+            "questions_correct": "Right in the end",
+            "percent_correct": st.column_config.NumberColumn("% right in the end", format="%.1f"),
             "mean_mark": st.column_config.NumberColumn("Mean mark", format="%.2f"),
             "last_attempt": st.column_config.DatetimeColumn("Last try", format="YYYY-MM-DD HH:mm")})
         st.download_button("Download per-learner progress (CSV)",

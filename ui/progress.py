@@ -146,6 +146,19 @@ def describe_answer(question_id: str, answer: object) -> str:
     return json.dumps(answer)
 
 
+def describe_wrong(question_id: str, wrong: str) -> str:
+    """A stored wrong answer (adaptlab.quiz.grading: an option id, "item->choice" of a match,
+    "a > b" of an order, a number) in the words the learner saw."""
+    question = None if question_id.startswith("gen:") else next(
+        (q for q in bundled_bank().questions if q.id == question_id), None)
+    if isinstance(question, PairingQuestion) and "->" in wrong:
+        item, choice = wrong.split("->", 1)
+        return describe_answer(question_id, {item: choice})
+    if isinstance(question, OrderQuestion):
+        return describe_answer(question_id, wrong.split(" > "))
+    return describe_answer(question_id, wrong) if wrong else ""
+
+
 def describe_context(context: str) -> str:
     """Where a try was made, in words: a topic section, one quiz of a lesson path, or a live
     class question (its context holds only database ids: nothing to show a learner)."""

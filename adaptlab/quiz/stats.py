@@ -101,17 +101,23 @@ def question_stats(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def learner_progress(df: pd.DataFrame) -> pd.DataFrame:
-    """Per learner: tries, questions tried and right, percent right, mean mark, last try."""
-    cols = ["learner", "attempts", "questions_attempted", "questions_correct",
-            "percent_correct", "mean_mark", "last_attempt"]
+    """Per learner: tries, questions tried, right at the first try and right in the end (after
+    hints and further tries), those as percents, mean mark, last try. Right in the end alone read
+    100% for a learner whose every first try was wrong."""
+    cols = ["learner", "attempts", "questions_attempted", "questions_right_first_try",
+            "percent_right_first_try", "questions_correct", "percent_correct", "mean_mark",
+            "last_attempt"]
     marks = first_marks(df)
     if marks.empty:
         return pd.DataFrame(columns=cols)
     out = marks.groupby("learner", as_index=False).agg(
         attempts=("all_tries", "sum"), questions_attempted=("question_id", "count"),
+        questions_right_first_try=("right_first_try", "sum"),
         questions_correct=("right", "sum"), mean_mark=("mark", "mean"))
-    out["questions_correct"] = out["questions_correct"].astype(int)
-    out["percent_correct"] = (100 * out["questions_correct"] / out["questions_attempted"]).round(1)
+    for count, percent in (("questions_right_first_try", "percent_right_first_try"),
+                           ("questions_correct", "percent_correct")):
+        out[count] = out[count].astype(int)
+        out[percent] = (100 * out[count] / out["questions_attempted"]).round(1)
     out["mean_mark"] = out["mean_mark"].round(3)
     out["last_attempt"] = out["learner"].map(df.groupby("learner")["created_at"].max())
     return out[cols]

@@ -72,7 +72,8 @@ def test_the_right_passcode_shows_stats_and_a_csv_download(db_url, passcode):
     # Marks under the stated policy: amy right at the 2nd try (1 - 1/3), the other learner 0.
     assert stats["mean_mark"] == pytest.approx((2 / 3 + 0) / 2, abs=1e-3)
     assert stats["percent_right_first_try"] == 0
-    assert stats["most_chosen_wrong"] == "additive"
+    # The option as learners read it, not its id ("additive"), on screen and in the CSV.
+    assert stats["most_chosen_wrong"] == "Additive: it adds new trainable matrices A and B next to frozen weights"
     assert stats["question"].startswith("According to Lialin")  # full text, never cut with "…"
     assert "…" not in "".join(at.dataframe[0].value["question"])
     assert "Up to 3 tries per question" in texts(at.caption)
@@ -209,3 +210,16 @@ def test_a_built_train_link_can_set_the_learning_rate(db_url, passcode):
     next(b for b in at.button if b.label == "Build the link").click().run(timeout=60)
     assert not at.exception and not at.error
     assert at.code[-1].value == "/train?method=full&lr=1&lock=1"
+
+
+def test_a_stored_wrong_answer_reads_as_the_learner_saw_it():
+    """The most chosen wrong answer: option text, not an id ("hybrid"); a match's pair and an
+    order's steps in words; a number as typed."""
+    from ui.progress import describe_wrong
+
+    assert describe_wrong("cls-lialin-lora", "additive").startswith("Additive: it adds new")
+    pair = describe_wrong("card-two-way-sort", "bitfit->add")
+    assert pair == "BitFit → Add new trainable parameters"
+    order = describe_wrong("ord-step-basic", "loss > forward")
+    assert order == "loss = cross_entropy(logits, labels) → logits = model(x)"
+    assert describe_wrong("cnt-lora-pct", "0.00236") == "0.00236"

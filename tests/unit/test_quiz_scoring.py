@@ -71,6 +71,10 @@ def test_the_first_go_counts_and_practice_does_not_change_the_mark():
     assert stats.loc["q2", "most_chosen_wrong"] == "x"
     per_learner = learner_progress(df).set_index("learner")
     assert per_learner.loc["bob", "questions_correct"] == 1
+    # ann was wrong at her first try and right at her second: not 100% "right" without saying so
+    assert per_learner.loc["ann", "percent_correct"] == 100.0
+    assert per_learner.loc["ann", "percent_right_first_try"] == 0.0
+    assert per_learner.loc["bob", "percent_right_first_try"] == 50.0
     assert per_learner.loc["bob", "mean_mark"] == pytest.approx(0.5)
     assert progress(df[df["learner"] == "ann"]).iloc[0]["attempts"] == 3
 
