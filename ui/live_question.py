@@ -96,6 +96,9 @@ def _learner_question(question: Question, push: Push) -> None:
     grade = _my_grade(push)
     if grade is None and not push.revealed:
         _answer_form(question, push)
+        notice = tab.notices.get(push.id)  # why the last send did not count; only while it can
+        if notice:
+            st.warning(plain(notice, limit=300), icon=":material/edit:")
     elif not push.revealed:
         st.success("Your answer is in. Your instructor shows the answer when the room is "
                    "ready.", icon=":material/how_to_reg:")
@@ -103,9 +106,6 @@ def _learner_question(question: Question, push: Push) -> None:
         _revealed(question, grade)
         st.button("Put this question away", key=widget_key(LIVE, "hide", str(push.id)),
                   on_click=tab.hidden.add, args=(push.id,))
-    notice = tab.notices.get(push.id)
-    if notice:
-        st.warning(plain(notice, limit=300), icon=":material/edit:")
 
 
 def _my_grade(push: Push):
@@ -138,7 +138,8 @@ def _answer_form(question: Question, push: Push) -> None:
     from ui import quiz_controls as controls
 
     tab, context = live_tab(), f"live{push.id}"
-    submit = "Send my answer (one answer)"
+    # Not "(one answer)": on a pick-several question that read as "pick one option".
+    submit, once = "Send my answer", "You can send one answer to each question; it cannot be changed."
     if isinstance(question, OrderQuestion):
         order, moved = tab.orders.get(push.id) or (
             list(presentation(question, tab.learner).start), 0)
@@ -146,7 +147,7 @@ def _answer_form(question: Question, push: Push) -> None:
         tab.orders[push.id] = taken or (order, moved)
         controls.order_widget(question, tab.orders[push.id][0], context)
         st.button(submit, key=widget_key(LIVE, "submit", str(push.id)), type="primary",
-                  on_click=_send, args=(question, push))
+                  on_click=_send, args=(question, push), help=once)
         return
     with st.form(widget_key(LIVE, "form", str(push.id))):
         if isinstance(question, ChoiceQuestion):
@@ -155,7 +156,8 @@ def _answer_form(question: Question, push: Push) -> None:
             controls.pairing_widgets(question, context, tab.learner)
         elif isinstance(question, NumericQuestion):
             controls.number_widget(question, context)
-        st.form_submit_button(submit, type="primary", on_click=_send, args=(question, push))
+        st.form_submit_button(submit, type="primary", on_click=_send, args=(question, push),
+                              help=once)
 
 
 def _send(question: Question, push: Push) -> None:

@@ -165,12 +165,12 @@ def test_push_answer_chart_and_reveal(db_url, store):
     assert "**Question from your instructor** (live class " + session.code + ")" in texts(
         ada.markdown)
     ada.radio(key=f"quiz.live1.{QUESTION.id}.answer").set_value(RIGHT)
-    button(ada, "Send my answer (one answer)").click().run()
+    button(ada, "Send my answer").click().run()
     assert not ada.exception
     assert "Your answer is in" in texts(ada.success)
     grace.run()
     grace.radio(key=f"quiz.live1.{QUESTION.id}.answer").set_value(WRONG)
-    button(grace, "Send my answer (one answer)").click().run()
+    button(grace, "Send my answer").click().run()
 
     host.run()
     spec = chart_spec(host)
@@ -204,7 +204,7 @@ def test_one_answer_per_push_even_from_a_new_tab(db_url, store):
     push(host, QUESTION)
     first_tab.run()
     first_tab.radio(key=f"quiz.live1.{QUESTION.id}.answer").set_value(RIGHT)
-    button(first_tab, "Send my answer (one answer)").click().run()
+    button(first_tab, "Send my answer").click().run()
     second_tab = join(learner(), session.code)  # the same learner signs in again elsewhere
     assert "Your answer is in" in texts(second_tab.success)
     assert not any(b.label.startswith("Send my answer") for b in second_tab.button)
@@ -215,9 +215,13 @@ def test_an_empty_answer_is_not_sent(db_url, store):
     ada = join(learner(), open_session_of_instructor(store).code)
     push(host, QUESTION)
     ada.run()
-    button(ada, "Send my answer (one answer)").click().run()
+    button(ada, "Send my answer").click().run()
     assert "Choose an answer first" in texts(ada.warning)
     assert store.attempts("ada") == []
+    button(host, "Reveal the answer").click().run()
+    ada.run()  # the reveal: "You did not answer this one", and no stale "choose an answer"
+    assert "You did not answer this one" in texts(ada.info)
+    assert "Choose an answer first" not in texts(ada.warning)
 
 
 def test_nothing_of_an_ended_session_is_shown(db_url, store):
@@ -315,7 +319,7 @@ def test_every_question_type_can_be_pushed_and_answered(db_url, store, kind):
     ada.run()
     assert question.prompt in texts(ada.markdown)
     _answer_rightly(ada, question, f"quiz.live1.{question.id}")
-    button(ada, "Send my answer (one answer)").click().run()
+    button(ada, "Send my answer").click().run()
     assert not ada.exception and "Your answer is in" in texts(ada.success)
     (attempt,) = store.attempts("ada")
     assert attempt.question_id == question.id and attempt.context == "live:1:1"

@@ -129,9 +129,9 @@ def test_join_push_answer_reveal_and_end(browser, live_server):
         ada_panel, alan_panel = (p.locator(".st-key-live_panel") for p in (ada, alan))
         ada_panel.get_by_text(RIGHT, exact=True).click()
         ada.wait_for_timeout(1500)
-        ada_panel.get_by_role("button", name="Send my answer (one answer)").click()
+        ada_panel.get_by_role("button", name="Send my answer").click()
         alan_panel.get_by_text(WRONG, exact=True).click()
-        alan_panel.get_by_role("button", name="Send my answer (one answer)").click()
+        alan_panel.get_by_role("button", name="Send my answer").click()
         for panel in (ada_panel, alan_panel):
             expect(panel.get_by_text("Your answer is in")).to_be_visible(timeout=10_000)
 
@@ -207,7 +207,7 @@ def test_instructor_on_one_replica_and_learners_on_the_other(browser, two_replic
         panel = grace.locator(".st-key-live_panel")
         expect(panel.get_by_text(QUESTION.prompt)).to_be_visible(timeout=promise_s() * 1000 + 2000)
         panel.get_by_text(RIGHT, exact=True).click()
-        panel.get_by_role("button", name="Send my answer (one answer)").click()
+        panel.get_by_role("button", name="Send my answer").click()
         expect(panel.get_by_text("Your answer is in")).to_be_visible(timeout=10_000)
         expect(host.locator(".gtitle", has_text="1 answer").first).to_be_visible(timeout=10_000)
         host.get_by_role("button", name="Reveal the answer").click()

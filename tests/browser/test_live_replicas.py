@@ -172,7 +172,7 @@ def answer_everywhere(learners: dict, question: ChoiceQuestion, right: dict[str,
         expect(panel.get_by_text(question.prompt)).to_be_visible(
             timeout=promise_s() * 1000 + REACH_MS)
         panel.get_by_text(option(question, right[name]), exact=True).click()
-        panel.get_by_role("button", name="Send my answer (one answer)").click()
+        panel.get_by_role("button", name="Send my answer").click()
     for page in learners.values():
         expect(page.locator(".st-key-live_panel").get_by_text("Your answer is in")).to_be_visible(
             timeout=REACH_MS)
