@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from adaptlab.data import NOTHING_HELD_OUT
+from adaptlab.methods import REGISTRY
 from adaptlab.training.metrics import same_words
 from ui.charts import plotly_chart
 from ui.state import learner
@@ -91,6 +92,12 @@ def before_after(result, key: str) -> None:
     bottom[1].metric("Most common answer", f"{a.top_share:.0%}" if a else "–", border=True,
                      help="The share of held-out inputs that got the model's most frequent "
                           f"answer ({a.top_answer!r} after training)." if a else None)
+    if REGISTRY[result.plan.method].family == "virtual-tokens":
+        st.caption("Before training, this model already has its new virtual tokens, drawn at "
+                   "random: they change its loss and answers, so its 'before' differs from the "
+                   "base model's. The other methods that add weights start exactly at the base "
+                   "model: LoRA's B and the adapters' up-projection start at zero, (IA)³'s "
+                   "scales at one.")
     if a is not None:
         if result.warning:
             st.warning(plain(result.warning, limit=400), icon=":material/report:")

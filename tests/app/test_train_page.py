@@ -36,6 +36,7 @@ def test_train_three_steps_then_stop_a_longer_run_and_compare_both(open_page):
     assert loss_chart_points(at, job.id) == 3
     successes = texts(at.success)
     assert "Finished 3 steps" in successes and "Frozen weights unchanged" in successes
+    assert "new virtual tokens" not in texts(at.caption)  # LoRA starts at the base model
     answers = next(d for d in at.dataframe if "prompt" in d.value.columns)
     # The default task's longest prompts do not fit one line at 1280 px: the rows wrap them,
     # which Streamlit does only in rows taller than 4rem (64 px).
@@ -141,3 +142,17 @@ def test_the_form_says_when_the_default_warm_up_shrinks_to_fit_a_short_run(open_
         at.caption)
     at.number_input(key="train.warmup_steps.lora").set_value(default - 1).run()  # chosen: as typed
     assert "This run warms up for" not in texts(at.caption)
+
+
+def test_a_soft_prompt_run_says_why_its_before_is_not_the_base_model(open_page):
+    """Prompt tuning's 'before' loss and answers differ from LoRA's on the same data (a learner
+    expects one base model): its virtual tokens start random, and the page says so."""
+    at = open_page(PAGE)
+    at.selectbox(key="train.method").select("prompt").run()
+    small_run(at, 2)
+    at.button(key="train.start").click().run()
+    (job,) = job_registry().jobs()
+    assert job.join(JOB_TIMEOUT), job.status
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "already has its new virtual tokens, drawn at random" in texts(at.caption)
