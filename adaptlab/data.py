@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # torch and transformers are heavy: pages that only list task
     from transformers import PreTrainedTokenizerBase
 
 TASKS_DIR = Path(__file__).resolve().parent.parent / "assets" / "tasks"
+# The task a first run (and a class's board) starts on: every method learns it with its defaults,
+# which were tuned on it (assets/results/method_sweep.json).
+DEFAULT_TASK = "sentiment"
 IGNORE_INDEX = -100  # the label torch's cross-entropy skips
 SPLITS = ("train", "validation")
 MAX_BYTES = 5 * 1024 * 1024

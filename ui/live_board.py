@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from adaptlab.data import task_title
+from adaptlab.data import DEFAULT_TASK, task_title
 from adaptlab.errors import UserInputError
 from adaptlab.live import assignments, board, gains
 from adaptlab.methods import REGISTRY
@@ -57,14 +57,19 @@ def _assign_form(store: Store, session_id: int) -> None:
     current = assignments.plan(store, session_id)
     tasks = [t.name for t in list_tasks()]
     task_key, methods_key = widget_key(PAGE, "task"), widget_key(PAGE, "methods")
-    st.session_state.setdefault(task_key, current.task if current else tasks[0])
+    # The task every method learns with its defaults: on the facts task the soft prompts answer
+    # nothing, and a board of zeros teaches the wrong lesson unless the instructor means it.
+    first = DEFAULT_TASK if DEFAULT_TASK in tasks else tasks[0]
+    st.session_state.setdefault(task_key, current.task if current else first)
     st.session_state.setdefault(methods_key, list(current.methods) if current else list(REGISTRY))
-    left, middle, right = st.columns([1, 3, 1], vertical_alignment="bottom")
+    # The eleven method names get the page's whole width (in a third of it, projector type cut
+    # them to "Laye…"); the task and Assign share the row under them.
+    chosen = st.multiselect("Methods, given out in turn", list(REGISTRY), key=methods_key,
+                            format_func=board.title,
+                            help="Learners get these in turn, in the order they joined; "
+                                 "someone who joins later gets the next one.")
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
     task = left.selectbox("Task for the class", tasks, key=task_key, format_func=task_title)
-    chosen = middle.multiselect("Methods, given out in turn", list(REGISTRY), key=methods_key,
-                                format_func=board.title,
-                                help="Learners get these in turn, in the order they joined; "
-                                     "someone who joins later gets the next one.")
     if right.button("Assign", key=widget_key(PAGE, "assign"), icon=":material/groups:",
                     type="primary", disabled=not chosen, width="stretch"):
         learners = [m.learner for m in members(store, session_id)]

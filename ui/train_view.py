@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from adaptlab.data import (
+    DEFAULT_TASK,
     MAX_BYTES,
     MAX_EXAMPLES,
     NOTHING_HELD_OUT,
@@ -37,7 +38,6 @@ from ui.text import plain, plural
 _DEFAULT_CONFIG_FIELDS = {info.name: info.default for info in settings_of(TrainConfig)}
 PAGE_KEYS = ("task", "steps", "seed", "lr", "lock")  # read here, not by ui.query
 BUNDLED, UPLOAD = "bundled", "upload"
-DEFAULT_TASK = "sentiment"  # the one the suggested learning rates were tuned on
 # Settings shared by every method; steps, rate, schedule and warm-up are each method's own.
 START_VALUES = {name: _DEFAULT_CONFIG_FIELDS[name] for name in ("batch_size", "max_length", "seed")}
 _TRAIN_INFOS = {info.name: info for info in settings_of(TrainConfig)}
