@@ -45,11 +45,16 @@ def this_browser() -> str:
     return st.session_state.setdefault("adaptlab.browser", browser_cookie() or uuid.uuid4().hex)
 
 
+def cookie_script(browser: str) -> str:
+    """The script that writes `browser` (checked against _ID: nothing a learner typed, and
+    nothing from a cookie that was not ours, goes into it)."""
+    if not _ID.fullmatch(browser):
+        raise ValueError(f"not a browser id: {browser!r}")
+    return SCRIPT.replace("__NAME__", COOKIE).replace("__ID__", browser)
+
+
 def remember_browser() -> None:
     """Write this session's id into the browser's cookie if it has none yet (no visible content;
-    call inside the sidebar of every page). The id is ours, checked against _ID: nothing a
-    learner typed goes into the script."""
-    browser = this_browser()
-    if browser_cookie() is None and _ID.fullmatch(browser):
-        st.html(SCRIPT.replace("__NAME__", COOKIE).replace("__ID__", browser),
-                unsafe_allow_javascript=True)
+    call inside the sidebar of every page)."""
+    if browser_cookie() is None:
+        st.html(cookie_script(this_browser()), unsafe_allow_javascript=True)

@@ -21,6 +21,7 @@ from adaptlab.model_specs import BUNDLED_DIR, MODEL_DIR_ENV
 from adaptlab.quiz import bank as bank_module
 from adaptlab.store import Store
 from tests.app.conftest import APP, open_how_to_set, texts, unlock
+from ui.browser_id import cookie_script
 from ui.element_code import preload_html
 
 PASSCODE = "correct horse battery staple"
@@ -54,12 +55,14 @@ def open_app(page: str | None = None, query: dict | None = None, name: str = "")
 
 def assert_no_raw_html(at: AppTest, *needles: str) -> None:
     """No markdown element that may render HTML carries outside text; no st.html does (the
-    one with a script is the app's own preloader, ui/element_code.py, exactly as written)."""
+    two with a script are the app's own, exactly as written: the preloader, ui/element_code.py,
+    and the browser id's cookie, ui/browser_id.py, with this session's id)."""
     for md in at.markdown:
         if md.proto.allow_html:
             assert not any(n in md.value for n in needles), md.value[:200]
+    ours = {preload_html(), cookie_script(at.session_state["adaptlab.browser"])}
     for html in at.get("html"):
-        if html.proto.body != preload_html():
+        if html.proto.body not in ours:
             assert not html.proto.unsafe_allow_javascript, html.proto.body[:200]
             assert not any(n in html.proto.body for n in needles), html.proto.body[:200]
 
@@ -375,3 +378,16 @@ def test_saved_attempts_survive_an_outage(tmp_path, monkeypatch, db_url):
     assert [a.answer for a in store.attempts("tester")] == ["additive", "reparam"]
     assert "saved 1 earlier try" in texts(at.success) and "not saved" not in texts(at.warning)
     assert len(at.dataframe[-1].value) == 2  # the review lists both
+
+
+@pytest.mark.parametrize("value", ['"><script>alert(1)</script>', "0" * 31, "A" * 32, ""])
+def test_a_browser_cookie_that_is_not_ours_is_ignored(monkeypatch, value):
+    """The runs' browser id comes from a cookie anyone can edit: only a value AdaptLab could have
+    written is taken, and no other value ever reaches the page's script."""
+    import ui.browser_id as browser_id
+
+    monkeypatch.setattr(browser_id.st, "context", type("Context", (), {
+        "cookies": {browser_id.COOKIE: value}})())
+    assert browser_id.browser_cookie() is None
+    with pytest.raises(ValueError):
+        cookie_script(value)
