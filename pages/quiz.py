@@ -49,16 +49,19 @@ with questions_tab:
                   "your gain",
                   key=widget_key("quiz", "start", section_id), icon=":material/route:",
                   on_click=start_path, args=(section_id,))
-    section = st.selectbox("Section", list(sections), format_func=sections.get, key=SECTION)
-    mode = st.radio("Show", ["one", "all"], horizontal=True, key=widget_key("quiz", "mode"),
-                    format_func={"one": "One question at a time",
-                                 "all": "The whole section"}.get)
+    # One row, and the marking rules folded under their gist: at 1280x720 these took the whole
+    # first screen, and the question began below it.
+    pick, show = st.columns([3, 2], vertical_alignment="bottom")
+    section = pick.selectbox("Section", list(sections), format_func=sections.get, key=SECTION)
+    mode = show.radio("Show", ["one", "all"], horizontal=True, key=widget_key("quiz", "mode"),
+                      format_func={"one": "One question at a time",
+                                   "all": "The whole section"}.get)
     path = lesson_view.find_path(section)
     if path is not None:
         lesson_view.show_path(path, mode == "one", store)
     else:
-        st.info(f"How marks work: {INTERACTIVE.describe()} {PARTIAL_CREDIT}",
-                icon=":material/info:")
+        with st.expander(f"How marks work: {INTERACTIVE.summary()}", icon=":material/info:"):
+            st.markdown(f"{INTERACTIVE.describe()} {PARTIAL_CREDIT}")
         seed = 0
         if section == qw.PRACTICE:
             seed = st.number_input(

@@ -44,6 +44,13 @@ class TriesPolicy:
         """The mark for a right answer on try `try_number` (1-based)."""
         return self.mark([0.0] * (try_number - 1) + [1.0])
 
+    def summary(self) -> str:
+        """The rule in a few words, for a folded heading over `describe`."""
+        if self.max_tries == 1:
+            return "one try per question"
+        penalty = str(Fraction(self.penalty).limit_denominator(12))
+        return f"up to {self.max_tries} tries per question, each extra try costs {penalty}"
+
     def describe(self) -> str:
         """The policy in one or two sentences, for the learner before they answer."""
         if self.max_tries == 1:

@@ -199,9 +199,10 @@ def test_matching_shows_every_pair_at_once_and_gives_partial_credit(db_url):
 
 def test_the_scoring_policy_is_stated_before_answering(db_url):
     at = show_section(open_quiz(), "classification")
-    policy = texts(at.info)
-    assert "Up to 3 tries per question" in policy and "1/3" in policy
-    assert "ticking everything scores 0" in policy
+    (rules,) = [e for e in at.expander if e.label.startswith("How marks work")]
+    assert rules.label == "How marks work: up to 3 tries per question, each extra try costs 1/3"
+    policy = texts(rules.markdown)  # the whole policy, folded under its gist
+    assert "Up to 3 tries per question" in policy and "ticking everything scores 0" in policy
 
 
 def test_options_are_shuffled_per_learner_and_stable(db_url):
