@@ -96,10 +96,11 @@ def _grade_choice(q: ChoiceQuestion, answer: Any) -> tuple[float, list[str], lis
 def _grade_pairing(q: PairingQuestion, answer: Any) -> tuple[float, list[str], list[str]]:
     if not isinstance(answer, dict):
         raise AnswerError(f"expected a mapping item id -> choice id, got {answer!r}")
-    feedback, wrong = [], []
+    feedback, wrong, right = [], [], []
     for item in q.items:
         given = answer.get(item.id)
         if given == item.answer:
+            right.append(f"'{item.text}' → '{q.choice_text(given)}'")
             continue
         if given is None:
             feedback.append(f"'{item.text}' was not placed. {item.feedback}")
@@ -107,6 +108,8 @@ def _grade_pairing(q: PairingQuestion, answer: Any) -> tuple[float, list[str], l
             why = item.mistake(given) or item.feedback
             feedback.append(f"'{item.text}' is not '{q.choice_text(given)}'. {why}")
         wrong.append(f"{item.id}->{given}")
+    if wrong and right:  # what already stands, so a second try changes only the rest
+        feedback.append("Right already: " + "; ".join(right) + ".")
     n, m = len(q.items), q.best_constant
     score = max(0.0, (n - len(wrong) - m) / (n - m))
     return score, feedback, wrong

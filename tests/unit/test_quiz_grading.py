@@ -79,6 +79,9 @@ def test_classify_partial_credit_above_the_lazy_answer_names_the_mistake():
     assert result.score == pytest.approx((4 - 2) / (5 - 2))
     assert result.wrong == ("houlsby->c",)
     assert "course card's misreading" in result.feedback[0]  # the item's named mistake
+    assert result.feedback[-1].startswith("Right already: ")  # the four pairs that stand
+    assert result.feedback[-1].count("→") == 4 and "bottleneck" not in result.feedback[-1].lower()
+    assert not any(line.startswith("Right already") for line in grade(question, key).feedback)
 
 
 def test_match_unplaced_item():
