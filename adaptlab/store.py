@@ -198,11 +198,18 @@ class Store:
     def _create_schema(self) -> None:
         import adaptlab.live.tables  # noqa: F401  (puts the live class tables on `metadata`)
 
-        try:
-            metadata.create_all(self.engine)
-        except SQLAlchemyError:
-            # Another process may have created the table between the check and the CREATE.
-            metadata.create_all(self.engine)
+        # Another process may create a table between create_all's check and its CREATE. Each
+        # failed pass means one more table exists, which the next pass skips: with several
+        # tables and many processes starting at once (replicas, a test's 20), one retry was not
+        # always enough.
+        passes = len(metadata.tables) + 1
+        for attempt in range(passes):
+            try:
+                metadata.create_all(self.engine)
+                break
+            except SQLAlchemyError:
+                if attempt == passes - 1:
+                    raise
         self._add_missing_columns()
 
     def _add_missing_columns(self) -> None:

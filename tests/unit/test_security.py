@@ -118,10 +118,12 @@ FORBIDDEN_ATTRS = {("pickle", "load"), ("pickle", "loads"), ("torch", "load"),
                    ("marshal", "loads"), ("dill", "load"), ("joblib", "load"),
                    ("yaml", "load"), ("yaml", "unsafe_load"), ("yaml", "full_load"),
                    ("os", "system"), ("subprocess", "call"), ("np", "load")}
-# The one st.html that runs a script: the app's own constant, with Streamlit's file names checked
-# against a strict pattern (ui/element_code.py; tests/app/test_hostile_links_and_faults.py checks
-# that no other html element on any page carries a script).
-UNSAFE_ALLOWED = {("ui/element_code.py", "unsafe_allow_javascript")}
+# The two st.html that run a script: the app's own constants, with Streamlit's file names and the
+# browser id checked against strict patterns (ui/element_code.py, ui/browser_id.py;
+# tests/app/test_hostile_links_and_faults.py checks that no other html element on any page
+# carries a script).
+UNSAFE_ALLOWED = {("ui/element_code.py", "unsafe_allow_javascript"),
+                  ("ui/browser_id.py", "unsafe_allow_javascript")}
 
 
 def scanned_files() -> list[Path]:
