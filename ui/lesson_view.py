@@ -83,19 +83,23 @@ def _show_gain(path: LessonPath, store: Store | None) -> None:
 
 
 def show_gain_table(table: pd.DataFrame) -> None:
-    """A learner_gains() table: before, after, gain and normalised gain per topic of the card."""
-    # float: a topic without a normalised gain (full marks before) shows empty, not "None".
-    shown = table.assign(part=table["part"].map(PARTS),
-                         normalised_gain=table["normalised_gain"].astype("float64"))
+    """A learner_gains() table: before, after, gain and normalised change per topic of the card."""
+    # Text, not a number column: st.dataframe shows a missing number as "None".
+    change = [("–" if pd.isna(g) else f"{g:+.2f}") for g in table["normalised_change"]]
+    shown = table.assign(part=table["part"].map(PARTS), normalised_change=change)
     st.dataframe(shown, hide_index=True, column_config={
-        "topic": None, "title": "Topic", "part": "Card",
+        "topic": None, "title": "Topic", "part": st.column_config.TextColumn(
+            "Card", help="Which half of the course card the topic belongs to: what to learn "
+                         "before the lab, or after it."),
         "before": st.column_config.NumberColumn("Before", format="percent"),
         "after": st.column_config.NumberColumn("After", format="percent"),
         "gain": st.column_config.NumberColumn("Gain", format="percent"),
-        "normalised_gain": st.column_config.NumberColumn(
-            "Normalised gain", format="%.2f",
-            help="(after − before) / (1 − before): the share of what was left to learn that "
-                 "you learned. Empty when you already had full marks before.")})
+        "normalised_change": st.column_config.TextColumn(
+            "Normalised change",
+            help="If you improved: (after − before) / (1 − before), the share of what was left "
+                 "to learn that you learned (Hake's gain). If you dropped: (after − before) / "
+                 "before, the share of what you had that you lost. From −1 to +1; – when both "
+                 "were 0% or both 100% (Marx & Cummings 2007).")})
 
 
 def show_path(path: LessonPath, one_at_a_time: bool, store: Store | None) -> None:

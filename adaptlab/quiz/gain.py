@@ -1,7 +1,9 @@
 """Learning gain on a lesson path: before-quiz marks against after-quiz marks.
 
 Normalised gain (Hake 1998, Am. J. Phys. 66, 64): g = (post - pre) / (1 - pre), the share of
-what was still to learn that was learned. It is undefined when pre is already full marks.
+what was still to learn that was learned. It is undefined when pre is already full marks. A
+learner's own row uses the normalised change (Marx & Cummings 2007), which is the same when they
+improved and stays within -1 when they dropped.
 For a class, Hake's <g> uses the class averages: (<post> - <pre>) / (1 - <pre>), over the
 learners who took both quizzes on that topic. Per question, the counterbalanced forms give two
 groups: learners who met the question before the lab and learners who met it after.
@@ -20,6 +22,15 @@ def normalised_gain(pre: float, post: float) -> float | None:
     if pre >= 1.0:
         return None
     return round((post - pre) / (1.0 - pre), 3)
+
+
+def normalised_change(pre: float, post: float) -> float | None:
+    """One learner's normalised change (Marx & Cummings 2007, Am. J. Phys. 75, 87): Hake's gain
+    when they improved, (post - pre) / pre when they dropped, so both lie in [-1, 1] (Hake's
+    formula made a drop from 83% to 50% a "gain" of -2). None when both are 0 or both full."""
+    if post == pre:
+        return None if pre in (0.0, 1.0) else 0.0
+    return round((post - pre) / (1.0 - pre) if post > pre else (post - pre) / pre, 3)
 
 
 def _path_marks(path: LessonPath, attempts: pd.DataFrame) -> pd.DataFrame:
@@ -42,8 +53,8 @@ def _per_learner_topic(marks: pd.DataFrame) -> pd.DataFrame:
 
 
 def learner_gains(path: LessonPath, attempts: pd.DataFrame) -> pd.DataFrame:
-    """One learner's rows in, one row per topic out: before, after, gain, normalised gain."""
-    cols = ["topic", "title", "part", "before", "after", "gain", "normalised_gain"]
+    """One learner's rows in, one row per topic out: before, after, gain, normalised change."""
+    cols = ["topic", "title", "part", "before", "after", "gain", "normalised_change"]
     marks = _path_marks(path, attempts)
     per = _per_learner_topic(marks).set_index("path_topic") if not marks.empty else None
     rows = []
@@ -57,7 +68,7 @@ def learner_gains(path: LessonPath, attempts: pd.DataFrame) -> pd.DataFrame:
         rows.append({"topic": topic.id, "title": topic.title, "part": topic.part,
                      "before": pre, "after": post,
                      "gain": round(post - pre, 3) if both else None,
-                     "normalised_gain": normalised_gain(pre, post) if both else None})
+                     "normalised_change": normalised_change(pre, post) if both else None})
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -63,7 +63,7 @@ def quiz(name: str, which: str) -> list[Question]:
 
 
 def gain_frame(at: AppTest) -> pd.DataFrame:
-    return next(d.value for d in at.dataframe if "normalised_gain" in d.value.columns)
+    return next(d.value for d in at.dataframe if "normalised_change" in d.value.columns)
 
 
 def test_the_path_follows_the_card_and_states_one_try(db_url):
@@ -103,9 +103,9 @@ def test_before_wrong_after_right_shows_the_gain_and_saves_each_quiz(db_url):
     # A wrong answer scores 0, except an unmoved list: partial credit for its ordered steps.
     assert (gains["before"] < 1).all() and (gains["after"] == 1).all()
     assert (gains.drop("step-order")["before"] == 0).all()
-    assert (gains["normalised_gain"] == 1).all()
+    assert (gains["normalised_change"] == "+1.00").all()
     # The same table under "My progress", where it stays after the learner leaves the path.
-    tables = [d.value for d in at.dataframe if "normalised_gain" in d.value.columns]
+    tables = [d.value for d in at.dataframe if "normalised_change" in d.value.columns]
     assert len(tables) == 2 and tables[0].equals(tables[1])
 
     saved = Store(db_url).attempts(LEARNER)

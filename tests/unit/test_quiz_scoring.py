@@ -13,6 +13,7 @@ from adaptlab.quiz.gain import (
     class_question_gains,
     class_topic_gains,
     learner_gains,
+    normalised_change,
     normalised_gain,
 )
 from adaptlab.quiz.paths import PATHS_DIR, bundled_paths, parse_path
@@ -126,6 +127,14 @@ def test_a_broken_path_file_is_named(change, words):
 def test_normalised_gain():
     assert normalised_gain(0.5, 0.75) == 0.5
     assert normalised_gain(0.2, 0.1) == pytest.approx(-0.125)
+
+
+def test_a_learners_normalised_change_stays_within_minus_one_and_one():
+    assert normalised_change(0.5, 0.75) == 0.5  # improved: Hake's gain
+    assert normalised_change(5 / 6, 0.5) == pytest.approx(-0.4)  # Hake's formula gave -2.0
+    assert normalised_change(1.0, 0.0) == -1.0 and normalised_change(0.0, 1.0) == 1.0
+    assert normalised_change(0.4, 0.4) == 0.0
+    assert normalised_change(1.0, 1.0) is None and normalised_change(0.0, 0.0) is None
     assert normalised_gain(1.0, 1.0) is None
 
 
@@ -141,7 +150,7 @@ def test_learner_and_class_gains(path):
                + [("late", qid, path.context("before"), 1, 1.0)
                   for _t, qid in path.questions("late", "before")])
     mine = learner_gains(path, df[df["learner"] == learners[0]])
-    assert list(mine["gain"]) == [1.0] * 6 and list(mine["normalised_gain"]) == [1.0] * 6
+    assert list(mine["gain"]) == [1.0] * 6 and list(mine["normalised_change"]) == [1.0] * 6
     late = learner_gains(path, df[df["learner"] == "late"])
     assert late["after"].isna().all() and late["gain"].isna().all()
     topics = class_topic_gains(path, df)
