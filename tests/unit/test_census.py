@@ -147,3 +147,13 @@ def test_engine_never_imports_streamlit():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_memory_is_shown_in_the_decimal_units_of_parameters_times_bytes():
+    """13,516,800 fp32 values are 54.1 MB, as a learner's "parameters × 4 bytes" gives (dividing
+    by 1024 read 51.6 "MB")."""
+    from adaptlab.memory import human_bytes
+
+    assert human_bytes(13_516_800 * 4) == "54.1 MB"
+    assert human_bytes(125_048_448 * 4) == "500.2 MB" and human_bytes(999) == "999 B"
+    assert human_bytes(1_557_611_200 * 4) == "6.2 GB"
