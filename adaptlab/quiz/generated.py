@@ -144,15 +144,27 @@ def blocks_question(model: str, k: int) -> ChoiceQuestion:
     name, layers, _d = MODELS[model]
     settings = {"k": k}
     blocks = _census(model, "top-k", settings)["trainable_blocks"]
-    options = tuple(Option(str(b), f"block {b}", "Trains: top-k keeps the last k blocks."
-                           if b in blocks else "Frozen: top-k trains the blocks nearest the "
-                           "output, not the first ones.") for b in range(layers))
+    lowest = min(blocks)
+
+    def why(b: int) -> str:
+        if b in blocks:
+            return f"Trains: top-k trains the last k = {k} {'block' if k == 1 else 'blocks'}."
+        if b >= lowest - 2:  # just below the trained ones: one block too many, not the wrong end
+            trained = "the last block trains" if k == 1 else f"the last {k} blocks train"
+            below = "just" if lowest - b == 1 else f"{lowest - b} blocks"
+            return (f"Frozen: k = {k}, so only {trained}; block {b} is {below} below "
+                    f"{'it' if k == 1 else 'them'}.")
+        return "Frozen: top-k trains the blocks nearest the output, not the first ones."
+
+    options = tuple(Option(str(b), f"block {b}", why(b)) for b in range(layers))
     return ChoiceQuestion(
         id=_encode("blocks", model, "top-k", settings), type="multi", topic="freezing",
         prompt=(f"{name} has blocks 0 to {layers - 1}. Top-k with k = {k} (ln_f and the tied "
                 "lm_head frozen): which blocks have trainable parameters? Select all that apply."),
         hint="'Top' means nearest the output.",
-        explanation=f"The census lists blocks {', '.join(map(str, blocks))} as trainable.",
+        explanation=(f"The parameter census (the Parameters page's table of every tensor) lists "
+                     f"{'block' if len(blocks) == 1 else 'blocks'} "
+                     f"{', '.join(map(str, blocks))} as trainable."),
         lab=_lab(model, "top-k", settings), file="generated",
         options=options, answer=tuple(str(b) for b in blocks), multiple=True,
         keep_order=True)

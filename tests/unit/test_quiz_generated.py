@@ -87,6 +87,14 @@ def test_count_hints_and_named_mistakes_per_method():
     assert {w.value for w in lora.wrong_values} == {8 * (768 + 768) * 12}  # B as d×r
 
 
+def test_a_block_just_below_the_trained_ones_is_named_as_one_too_many():
+    q = blocks_question("distilgpt2", 1)  # blocks 0 to 5: only block 5 trains
+    feedback = grade(q, ["4", "5"]).feedback
+    assert "Frozen: k = 1, so only the last block trains; block 4 is just below it." in feedback[0]
+    assert "nearest the output" in grade(q, ["0"]).feedback[0]  # the wrong end: that slip
+    assert q.explanation.endswith("lists block 5 as trainable.")
+
+
 def test_deep_models_ask_for_the_lowest_trainable_block():
     q = lowest_block_question("gpt2-xl", 5)
     assert q.answer == 43 and q.type == "numeric" and q.topic == "freezing"
