@@ -11,6 +11,7 @@ import streamlit as st
 
 from adaptlab.errors import UserInputError
 from adaptlab.methods import method_names
+from adaptlab.training.differences import UPLOAD_SOURCE
 from ui import train_view as view
 from ui.jobs import current_job, prepare_workers, start_job
 from ui.live_runs import assigned_run, assignment_notice
@@ -19,7 +20,7 @@ from ui.settings_form import settings_widgets, validated_config
 from ui.state import learner, widget_key
 from ui.text import plain
 from ui.train_results import results
-from ui.train_run import run_panel
+from ui.train_run import run_panel, run_title
 
 PAGE = "train"
 DEFAULT_METHOD = "lora" if "lora" in method_names() else method_names()[0]  # a good first run
@@ -87,6 +88,11 @@ def notices() -> None:
                    "say which lines).")
     if refused:
         st.error(refused, icon=":material/error:")
+    if job is not None and (job.plan.method != spec.name or job.plan.data_source
+                            not in (task, UPLOAD_SOURCE)):
+        # The form changed since, or the run is another tab's (or from before a reload).
+        st.caption(f"The run shown is {run_title(job.plan.method, job.plan.data_source)}; the "
+                   "settings above are for your next run.")
 
 
 job = current_job(PAGE)

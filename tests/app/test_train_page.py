@@ -156,3 +156,7 @@ def test_a_soft_prompt_run_says_why_its_before_is_not_the_base_model(open_page):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert "already has its new virtual tokens, drawn at random" in texts(at.caption)
+    assert "The run shown is" not in texts(at.caption)  # the form matches the run
+    at.selectbox(key="train.method").select("lora").run()  # (or another tab's run on show)
+    assert ("The run shown is Prompt tuning on Sentiment of a review; the settings above are "
+            "for your next run.") in texts(at.caption)
