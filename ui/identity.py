@@ -40,6 +40,7 @@ class Identity:
     # memory only) and the tab may answer, but reads nothing and saves nothing until the check.
     unchecked_secret: str = ""
     error: str = ""  # why the last sign-in failed, shown once under the form
+    new_name: bool = False  # the last sign-in claimed a name nobody had used: said once
 
 
 def identity() -> Identity:
@@ -148,6 +149,7 @@ def _check(me: Identity) -> None:
     me.unchecked_secret = ""
     if right:
         secret_limiter().succeeded(name)
+        me.new_name = how == "claimed a new name"
         log.info("quiz sign-in: a learner %s", how)
         return
     secret_limiter().failed(name)
@@ -164,6 +166,12 @@ def identity_bar() -> None:
     note = (" Your name is checked and your answers saved once the results database answers "
             "again." if unchecked() else "")
     left.caption(f"Answering as **{plain(shown_name())}**.{note}")
+    me = identity()
+    if me.new_name:  # "Walker4" after answering as "walker4" is a new, empty name: say so
+        st.info(f"New name: nothing was saved under {plain(me.learner)!r} before. Names are "
+                "matched exactly, capitals included: if you have answered under another "
+                "spelling, sign out and sign in with that one.", icon=":material/person_add:")
+        me.new_name = False
     if login_configured():
         right.button("Log out", key=widget_key(PAGE, "logout"), on_click=st.logout)
     else:

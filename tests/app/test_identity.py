@@ -72,6 +72,7 @@ def test_someone_elses_name_without_the_secret_gives_nothing(alice):
 def test_the_right_secret_brings_the_answers_back_in_another_session(alice):
     at = sign_in(quiz_session(), "  alice ", ALICE_SECRET)
     assert signed_in(at) and "alice" in texts(at.caption)
+    assert "New name" not in texts(at.info)  # a returning learner is not told otherwise
     review = at.dataframe[-1].value
     assert len(review) == 1 and review.iloc[0]["result"] == "right"
 
@@ -206,3 +207,13 @@ def test_the_engine_refuses_overlong_names_and_secrets():
     with pytest.raises(ValueError, match="at most 200"):
         check_new_secret("x" * 201, "sam")
     assert clean_name("  Sam   Lee ") == "Sam Lee"
+
+
+def test_another_spelling_is_a_new_name_and_the_page_says_so(alice):
+    """'Alice' after answering as 'alice' signs in to an empty name: a returning learner would
+    think their progress was lost, so the page says the name is new and how names match."""
+    at = sign_in(quiz_session(), "Alice", ALICE_SECRET)
+    assert signed_in(at) and "New name: nothing was saved under 'Alice' before" in texts(at.info)
+    assert "capitals included" in texts(at.info)
+    at.run()
+    assert "New name" not in texts(at.info)  # said once
