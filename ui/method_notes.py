@@ -63,7 +63,8 @@ WHEN_TO_CHOOSE: dict[str, list[str]] = {
     ],
     "ia3": [
         "Tight memory: very few trainable parameters (7dL with peft's GPT-2 default, 6dL as in "
-        "the paper).",
+        "the paper: the extra d is the queries, which the fused c_attn's vector also scales and "
+        "the paper leaves alone).",
         "Strict inference latency: the vectors can be merged into the weights.",
     ],
     "prefix": [
