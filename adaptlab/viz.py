@@ -196,11 +196,22 @@ def run_overlay(losses: pd.DataFrame) -> go.Figure:
 # ---------------------------------------------------------------- what a run learned
 
 # One colour and one marker shape per "what gets trained" family (adaptlab.taxonomy).
+# In the Methods page's order, so a legend lists them 1 to 5 (family_name).
 FAMILY_STYLE = {
     "all-weights": ("#000000", "circle"), "selective": ("#0072B2", "square"),
-    "inserted-modules": ("#009E73", "diamond"), "reparameterized": ("#D55E00", "triangle-up"),
-    "virtual-tokens": ("#CC79A7", "cross"),
+    "virtual-tokens": ("#CC79A7", "cross"), "inserted-modules": ("#009E73", "diamond"),
+    "reparameterized": ("#D55E00", "triangle-up"),
 }
+
+
+def family_name(family: str) -> str:
+    """A family as the Methods page numbers and names it ("3. New virtual tokens ..."), not its id."""
+    from adaptlab.taxonomy import FAMILIES
+
+    for number, (fid, info) in enumerate(FAMILIES.items(), start=1):
+        if fid == family:
+            return f"{number}. {info.title}"
+    return family
 
 
 def accuracy_bars(before: float, after: float, chance: float | None, metric: str) -> go.Figure:
@@ -328,7 +339,7 @@ def accuracy_vs_params(reference: pd.DataFrame, mine: pd.DataFrame, chance: floa
             continue
         fig.add_trace(go.Scatter(
             x=part["trainable_params"].tolist(), y=part["headline"].tolist(), mode="markers+text",
-            name=f"reference: {family}", text=part["title"].tolist(),
+            name=f"reference: {family_name(family)}", text=part["title"].tolist(),
             textposition=place[reference["family"] == family].tolist(),
             textfont={"size": 11}, opacity=0.55,
             marker={"color": colour, "symbol": symbol, "size": 11},
@@ -378,7 +389,8 @@ def class_board(reference: pd.DataFrame, runs: pd.DataFrame, chance: float | Non
         nudge = [10 ** (((i * 7) % 9 - 4) / 100) for i in part["id"]]
         fig.add_trace(go.Scatter(
             x=[n * x for n, x in zip(nudge, part["trainable_params"], strict=True)],
-            y=part["accuracy"].tolist(), mode="markers", name=family, text=part["title"].tolist(),
+            y=part["accuracy"].tolist(), mode="markers", name=family_name(family),
+            text=part["title"].tolist(),
             customdata=[[int(i), int(p)] for i, p in zip(part["id"], part["trainable_params"],
                                                          strict=True)],
             marker={"color": colour, "symbol": symbol, "size": 15,

@@ -88,7 +88,9 @@ def test_the_board_shows_the_class_runs_without_names(store, room):
     spec = chart_spec(at)
     mine = [t for t in spec["data"] if t.get("customdata")]
     assert sorted(p for t in mine for p in t["y"]) == [0.7, 0.8, 0.9]
-    assert {t["name"] for t in mine} == {"reparameterized", "all-weights"}  # marker + colour
+    # Marker and colour per family, named as the Methods page names it, not by its id.
+    assert {t["name"] for t in mine} == {"1. All existing weights",
+                                         "5. A low-rank update of an existing weight matrix"}
     assert len({t["marker"]["symbol"] for t in mine}) == 2
     assert spec["layout"]["xaxis"]["type"] == "log"
     best = next(d.value for d in at.dataframe if "best_accuracy" in d.value.columns)
