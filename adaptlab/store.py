@@ -199,16 +199,17 @@ class Store:
         import adaptlab.live.tables  # noqa: F401  (puts the live class tables on `metadata`)
 
         # Another process may create a table between create_all's check and its CREATE. Each
-        # failed pass means one more table exists, which the next pass skips: with several
-        # tables and many processes starting at once (replicas, a test's 20), one retry was not
-        # always enough.
+        # such race means one more table exists, which the next pass skips: with several tables
+        # and many processes starting at once (replicas, a test's 20), one retry was not always
+        # enough. Any other error (an unreachable server) is raised at once, not retried.
         passes = len(metadata.tables) + 1
         for attempt in range(passes):
             try:
                 metadata.create_all(self.engine)
                 break
-            except SQLAlchemyError:
-                if attempt == passes - 1:
+            except SQLAlchemyError as exc:
+                raced = any(words in str(exc) for words in ("already exists", "duplicate key"))
+                if not raced or attempt == passes - 1:
                     raise
         self._add_missing_columns()
 

@@ -132,7 +132,7 @@ def test_lesson_path_from_before_quiz_to_class_gain(page, quiz_server):
     page.get_by_role("button", name=re.compile(r"^Follow the lesson path")).click()
     wait_for_run(page)
     expect(page.get_by_text("Answer every before-quiz question first", exact=False)).to_have_count(0)
-    gain = page.get_by_test_id("stDataFrame").filter(has_text="Normalised gain").first
+    gain = page.get_by_test_id("stDataFrame").filter(has_text="Normalised change").first
     expect(gain).to_be_visible()
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Instructor").click()
