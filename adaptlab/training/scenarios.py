@@ -224,7 +224,8 @@ class Runs:
 
 
 HEALTHY_LORA = Recipe()  # LoRA at its default rate, schedule and warm-up
-FACTS = {"task": "facts", "batch_size": 4, "max_length": 32, "steps": FACTS_STEPS, "eval_every": 10}
+FACTS_LENGTH = {"steps": FACTS_STEPS, "eval_every": 10}  # every run on the facts task
+FACTS = {"task": "facts", "batch_size": 4, "max_length": 32, **FACTS_LENGTH}
 
 # Keyed by scenario id; the texts of each scenario are in SCENARIOS_FILE, in display order.
 RUNS: dict[str, Runs] = {
@@ -244,8 +245,7 @@ RUNS: dict[str, Runs] = {
         lambda b: b.stopped_reason is not None and len(b.steps) < b.recipe.steps,
         lambda b, f: learned(f), ("lr",)),
     "prompt-tiny": Runs(  # new knowledge: a soft prompt steers skills but stores no facts
-        Recipe("prompt", task="facts", steps=FACTS_STEPS, eval_every=10),
-        Recipe("full", task="facts", steps=FACTS_STEPS, eval_every=10),
+        Recipe("prompt", task="facts", **FACTS_LENGTH), Recipe("full", task="facts", **FACTS_LENGTH),
         lambda b: b.stopped_reason is None and (b.eval_after or 0) > 0.5 * (b.eval_before or 0),
         # The fix reaches a held-out loss at least one nat lower with the same budget.
         lambda b, f: learned(f) and (f.eval_after or math.inf) < (b.eval_after or 0.0) - 1.0),
