@@ -75,6 +75,7 @@ if slots[4].button("Train", type="primary", icon=":material/play_arrow:", disabl
                   **training)
     except UserInputError as exc:
         refused = plain(exc, limit=400)
+job = current_job(PAGE)  # after a Train press: the run it started
 
 
 def notices() -> None:
@@ -95,7 +96,6 @@ def notices() -> None:
                    "settings above are for your next run.")
 
 
-job = current_job(PAGE)
 with panel:
     run_panel(job, key=PAGE, projector=projector, notices=notices)
 if job is not None and job.done:

@@ -287,10 +287,13 @@ def verdict(scenario: Scenario, broken: Outcome, fixed: Outcome) -> None:
 
 def answer_table(broken: Outcome, fixed: Outcome) -> pd.DataFrame:
     """Per held-out question: the expected answer and each run's answer after training, marked."""
-    rows = fixed.answers.rows()
-    after = broken.answers.after or ("",) * len(rows)
+    rows, broken_rows = fixed.answers.rows(), broken.answers.rows()
     return pd.DataFrame({
         "question": [r["prompt"] for r in rows], "expected": [r["expected"] for r in rows],
-        "broken run": [a.strip() for a in after],
-        "fixed run": [r["after"] for r in rows],
-        "fixed run right": ["✓ right" if r["right"] else "✗ wrong" for r in rows]})
+        "broken run": [_answer(r) for r in broken_rows],
+        "fixed run": [_answer(r) for r in rows],
+        "fixed run right": ["✓ right" if r["correct"] else "✗ wrong" for r in rows]})
+
+
+def _answer(row: dict) -> str:
+    return row["after"] if row["after"] is not None else "–"  # "–": no step ran

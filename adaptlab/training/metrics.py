@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 MAX_LABELS = 10  # a task whose answers take at most this many values is a class task
 ONE_ANSWER_SHARE = 0.8  # above this share of one answer, the model has not learned the task yet
@@ -28,6 +30,17 @@ def exact_match(predictions: list[str], targets: list[str]) -> float:
     if not targets:
         return 0.0
     return sum(p.strip() == t.strip() for p, t in zip(predictions, targets, strict=True)) / len(targets)
+
+
+def answer_rows(prompts: Sequence[str], expected: Sequence[str], before: Sequence[str],
+                after: Sequence[str] | None) -> list[dict[str, Any]]:
+    """Per held-out example: prompt, expected answer, the answers before and after (None when no
+    step ran), and whether the answer after is right; answers stripped, as exact match does."""
+    after = after if after is not None else [None] * len(prompts)
+    return [{"prompt": p, "expected": e.strip(), "before": b.strip(),
+             "after": a.strip() if a is not None else None,
+             "correct": a is not None and a.strip() == e.strip()}
+            for p, e, b, a in zip(prompts, expected, before, after, strict=True)]
 
 
 def class_labels(targets: list[str]) -> tuple[str, ...] | None:

@@ -26,7 +26,7 @@ from adaptlab.training.evaluation import (
     frozen_unchanged,
     held_out_loss,
 )
-from adaptlab.training.metrics import one_answer_warning
+from adaptlab.training.metrics import answer_rows, one_answer_warning
 from adaptlab.training.plan import RunPlan, adapt, plan_run
 from adaptlab.training.steps import StepResult, train_steps
 from adaptlab.training.stopping import CANCELLED
@@ -85,11 +85,9 @@ class TrainingResult:
 
     def answers(self) -> list[dict[str, Any]]:
         """Per held-out example: prompt, expected answer, the answers before and after, right?"""
-        after = self.after.answers if self.after else [None] * len(self.eval_examples)
-        return [{"prompt": ex.prompt, "expected": ex.completion.strip(), "before": b.strip(),
-                 "after": a.strip() if a is not None else None,
-                 "correct": a is not None and a.strip() == ex.completion.strip()}
-                for ex, b, a in zip(self.eval_examples, self.before.answers, after, strict=True)]
+        return answer_rows([ex.prompt for ex in self.eval_examples],
+                           [ex.completion for ex in self.eval_examples], self.before.answers,
+                           self.after.answers if self.after else None)
 
     def to_json(self) -> dict[str, Any]:
         before, after = self.before.scores, self.after.scores if self.after else None

@@ -20,7 +20,7 @@ from adaptlab.errors import UserInputError
 from adaptlab.methods import get_method
 from adaptlab.model_specs import architecture
 from adaptlab.training.config import default_lr
-from adaptlab.training.metrics import Scores
+from adaptlab.training.metrics import Scores, answer_rows
 from adaptlab.training.scenario_texts import Option, ScenarioText, load_texts
 
 if TYPE_CHECKING:  # steps imports torch: an Outcome only carries its results
@@ -98,10 +98,7 @@ class HeldOutAnswers:
 
     def rows(self) -> list[dict[str, Any]]:
         """Per held-out example: prompt, expected answer, the answers before and after, right?"""
-        after = self.after or ("",) * len(self.prompts)
-        return [{"prompt": p, "expected": e.strip(), "before": b.strip(), "after": a.strip(),
-                 "right": a.strip() == e.strip()}
-                for p, e, b, a in zip(self.prompts, self.expected, self.before, after, strict=True)]
+        return answer_rows(self.prompts, self.expected, self.before, self.after)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 import pytest
 
 from adaptlab.training.metrics import (
+    answer_rows,
     balanced_accuracy,
     class_labels,
     exact_match,
@@ -19,6 +20,20 @@ def test_exact_match_strips_whitespace_but_keeps_case() -> None:
     assert exact_match([], []) == 0.0
     with pytest.raises(ValueError):
         exact_match(["a"], [])
+
+
+def test_answer_rows_mark_an_answer_right_only_as_exact_match_does() -> None:
+    rows = answer_rows(["Review: fine.", "Review: bad."], [" good", " bad"],
+                       [" good\n", " good"], [" good\n", " Bad"])
+    assert rows == [
+        {"prompt": "Review: fine.", "expected": "good", "before": "good", "after": "good",
+         "correct": True},
+        {"prompt": "Review: bad.", "expected": "bad", "before": "good", "after": "Bad",
+         "correct": False}]
+    assert exact_match([" good\n", " Bad"], [" good", " bad"]) == 0.5  # the same judgement
+    # No step ran: nothing after training, and nothing counted right.
+    untrained = answer_rows(["Review: fine."], [" good"], [" good"], None)
+    assert untrained[0]["after"] is None and untrained[0]["correct"] is False
 
 
 def test_a_one_label_answerer_scores_chance_on_balanced_accuracy_whatever_the_split() -> None:
