@@ -187,6 +187,12 @@ def check_answer(question: Question, context: str = "") -> None:
     except ValueError as exc:
         qs.notice = str(exc)
         return
+    if qs.tries and answer == qs.tries[-1].answer:
+        # As Moodle does: the same answer again (Enter in the box, then the button) is graded
+        # already, and a second try on it would only cost marks.
+        qs.notice = ("That is the answer you just checked, so it does not use another try. "
+                     "Change it, then check again.")
+        return
     result = grade(question, answer)  # graded here, so a database failure cannot lose it
     qs.tries.append(Try(answer, result))
     if qs.finished and not qs.practice and qs.first_mark is None:

@@ -68,7 +68,11 @@ def _by_factor(value: float, key: float, symbols: dict[str, int]) -> str | None:
     if factor in (100, 1000, 10, 1_000_000):
         return (f"Your answer is {factor:,}× {times}: a unit slip (a fraction written as a "
                 "percent, or thousands/millions).")
-    return f"Your answer is {factor}× {times}: some part is counted {factor} times over."
+    if up:
+        return f"Your answer is {factor}× {times}: some part is counted {factor} times over."
+    # Too small: a factor is missing, not counted over (the same sentence said both before).
+    return (f"Your answer is {factor}× {times}: a factor of {factor} is missing, a part counted "
+            "once that repeats (per block, per layer, per position).")
 
 
 def diagnose(value: float, key: float, prompt: str) -> str:

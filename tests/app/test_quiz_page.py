@@ -93,8 +93,8 @@ def test_single_choice_wrong_then_right(db_url):
 
 def test_three_wrong_tries_end_the_question(db_url):
     at = show_section(open_quiz(), "classification")
-    for _ in range(3):
-        at.radio(key="quiz.cls-lialin-lora.answer").set_value("selective")
+    for wrong in ("selective", "additive", "hybrid"):
+        at.radio(key="quiz.cls-lialin-lora.answer").set_value(wrong)
         check(at, "cls-lialin-lora")
     assert "Explanation:" in texts(at.info)
     assert at.button(key="quiz.cls-lialin-lora.restart")
@@ -236,6 +236,20 @@ def test_numeric_junk_gets_a_message_not_a_try(db_url):
     check(at, "cnt-lora-small-r8")
     assert "Correct" in texts(at.success)
     assert Store(db_url).attempts(LEARNER)[0].answer == 294912.0
+
+
+def test_the_same_answer_checked_again_uses_no_second_try(db_url):
+    # Enter in the box submits the form; a learner who then clicks Check sends the same answer.
+    at = show_section(open_quiz(), "counting")
+    for _ in range(2):
+        at.text_input(key="quiz.cnt-lora-small-r8.answer").input("12,345")
+        check(at, "cnt-lora-small-r8")
+    assert "does not use another try" in texts(at.warning)
+    assert len(Store(db_url).attempts(LEARNER)) == 1
+    assert at.button(key="quiz.cnt-lora-small-r8.submit").label.startswith("Check answer (try 2 of")
+    at.text_input(key="quiz.cnt-lora-small-r8.answer").input("294912")  # a new answer counts
+    check(at, "cnt-lora-small-r8")
+    assert "Correct" in texts(at.success) and len(Store(db_url).attempts(LEARNER)) == 2
 
 
 def test_one_question_at_a_time_moves_forward(db_url):

@@ -137,6 +137,8 @@ def test_numeric_feedback_names_the_mistake_from_the_issue():
     (294912 * 12, "multiplied by L = 12 (the number of blocks)"),
     (294912 // 8, "left out the factor r = 8 (the rank)"),
     (294912 * 2, "twice the key"),
+    (294912 * 24, "counted 24 times over"),  # 24: no symbol the question states
+    (12345, "24× too small: a factor of 24 is missing"),  # 294,912 / 12,345 = 23.9
     (294912 + 700, "Close, but 0.2% too high"),
     (500000, "70% too high"),
 ])
