@@ -27,6 +27,7 @@ from ui.learner_form import learner_id  # noqa: E402
 from ui.progress import progress_table, review_rows  # noqa: E402
 from ui.state import widget_key  # noqa: E402
 from ui.store_access import open_store, read_safely  # noqa: E402
+from ui.text import plural  # noqa: E402
 
 SECTION = widget_key("quiz", "section")
 
@@ -70,16 +71,19 @@ with questions_tab:
                 help="The same seed always gives the same questions; change it for new ones. "
                      "Each answer key is computed by the engine's parameter census.")
         questions = qw.section_questions(section, seed)
-        total = st.empty()  # filled after the questions: an answer checked in this run counts
+        total = st.container()  # filled after the questions: an answer checked in this run counts
         if mode == "one":
             qw.one_at_a_time(section, questions)
         else:
             for number, question in enumerate(questions, start=1):
                 qw.show_question(question, f"Question {number} of {len(questions)}")
-        marked, points = qw.section_score(questions)
+        marked, points, still_open = qw.section_score(questions)
         total.metric("Your marks in this section", f"{points:.1f} / {len(questions)}",
                      help=f"Sum of your marks (first go at each question); {marked} of "
                           f"{len(questions)} questions have a mark.")
+        if still_open:  # "this try scores 43%" above, 0.0 here: say why the two differ
+            total.caption(f"{still_open} {plural('question', still_open)} still open: a question's mark "
+                          "counts here once you get it right or have used its tries.")
 
 with progress_tab:
     raw = read_safely(store, lambda s: s.progress(learner_id()))

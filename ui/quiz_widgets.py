@@ -341,10 +341,14 @@ def saved_marks(questions: list[Question], context: str = "") -> list[float | No
     return [counted_mark(q, context) for q in questions]
 
 
-def section_score(questions: list[Question], context: str = "") -> tuple[int, float]:
-    """(questions with a mark, sum of those marks) over `questions`."""
-    marks = [m for m in saved_marks(questions, context) if m is not None]
-    return len(marks), sum(marks)
+def section_score(questions: list[Question], context: str = "") -> tuple[int, float, int]:
+    """(questions with a mark, sum of those marks, questions still open) over `questions`: an
+    open question has a try but no mark yet (a try left, neither right nor out of tries)."""
+    marks = saved_marks(questions, context)
+    decided = [m for m in marks if m is not None]
+    still_open = sum(1 for q, m in zip(questions, marks, strict=True)
+                     if m is None and question_state(q, context).tries)
+    return len(decided), sum(decided), still_open
 
 
 def step_position(section: str, delta: int, total: int) -> None:

@@ -283,6 +283,10 @@ def test_the_section_total_counts_a_mark_at_once_and_after_coming_back(db_url):
     at = show_section(open_quiz(), "classification")
     total = section_marks(at).split(" / ")[1]
     assert section_marks(at) == f"0.0 / {total}"
+    at.radio(key="quiz.cls-lialin-lora.answer").set_value("selective")  # wrong, tries left
+    check(at, "cls-lialin-lora")
+    assert section_marks(at) == f"0.0 / {total}"  # no mark yet, and the page says why
+    assert "1 question still open" in texts(at.caption)
     at.radio(key="quiz.cls-hf-adapter.answer").set_value("adapter")  # the section's last
     check(at, "cls-hf-adapter")
     assert section_marks(at) == f"1.0 / {total}"  # in the same run as the check
