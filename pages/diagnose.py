@@ -15,8 +15,8 @@ PAGE = view.PAGE
 st.title("Diagnose a broken run")
 st.caption("Each scenario is a real training run of the bundled mini GPT-2 that goes wrong. "
            "Run it, read the curves and the facts, and name the most likely cause: you have "
-           f"{MAX_TRIES} tries. The setting at fault stays hidden until then; after that you can "
-           "apply the fix and rerun to see whether it worked.")
+           f"{MAX_TRIES} tries. Some settings stay hidden until then (the same ones in every "
+           "scenario); after that you can apply the fix and rerun to see whether it worked.")
 
 scenario_id = st.selectbox(
     "Scenario", [s.id for s in SCENARIOS], key=widget_key(PAGE, "scenario"),

@@ -29,7 +29,8 @@ log = logging.getLogger("adaptlab.diagnose")
 PAGE = "diagnose"
 # Okabe-Ito orange and blue: distinguishable with any colour vision; line dashes differ too.
 STYLE = {"broken": ("#D55E00", "dash"), "fixed": ("#0072B2", "solid")}
-HIDDEN_HELP = "The cause stays hidden until you have named it (or used your tries)."
+HIDDEN_HELP = ("Hidden in every scenario until you have named the cause (or used your tries), "
+               "whether or not it is at fault.")
 
 
 @dataclass
@@ -217,7 +218,8 @@ def option_order(scenario: Scenario) -> list[str]:
 
 
 def settings_text(scenario: Scenario, hidden: tuple[str, ...]) -> str:
-    note = " ? marks the setting kept hidden until you have named the cause." if hidden else ""
+    note = (" ? marks the settings kept hidden until you have named the cause: the same ones in "
+            "every scenario, whichever is at fault." if hidden else "")
     return f"Broken run's settings: {scenario.broken.describe(hidden)}.{note}"
 
 
@@ -257,13 +259,15 @@ def show_tries(diagnosis: Diagnosis, scenario: Scenario) -> None:
     if diagnosis.resolved and not diagnosis.solved:
         answer = scenario.answer
         st.info(f"**The cause:** {answer.text} {answer.feedback}", icon=":material/lightbulb:")
-    if diagnosis.resolved and scenario.cause:
+    if diagnosis.resolved:
         st.markdown(f"**Hidden until now:** {reveal(scenario)}.")
 
 
 def reveal(scenario: Scenario) -> str:
+    """The hidden settings' values, the cause first (none where a method's limits are the cause)."""
     pieces = scenario.broken.pieces()
-    return "; ".join(pieces[name] for name in scenario.cause if name in pieces)
+    names = dict.fromkeys((*scenario.cause, *scenario.hidden_until_named))
+    return "; ".join(pieces[name] for name in names if name in pieces)
 
 
 def verdict(scenario: Scenario, broken: Outcome, fixed: Outcome) -> None:

@@ -60,5 +60,6 @@ class Diagnosis:
         return get_scenario(self.scenario_id)
 
     def hidden(self) -> tuple[str, ...]:
-        """The broken recipe's fields to keep out of sight now: its cause, until resolved."""
-        return () if self.resolved else self.scenario.cause
+        """The broken recipe's fields to keep out of sight now: the suspects and the cause,
+        until resolved."""
+        return () if self.resolved else self.scenario.hidden_until_named

@@ -41,6 +41,9 @@ FACTS_STEPS = 120
 # The lab's verdict on a fix: its held-out answers, not only its loss. The fixed run must answer
 # this much more of them right (balanced accuracy or exact match) than the broken one.
 BETTER_ANSWERS = 0.3
+# Settings kept out of sight in every scenario until the learner has named the cause, with the
+# cause itself: were only the cause hidden, its "?" would name it ("lr=?": the learning rate).
+SUSPECTS = ("lr", "train_examples")
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,12 @@ class Scenario:
     @property
     def answer(self) -> Option:
         return next(o for o in self.options if o.correct)
+
+    @property
+    def hidden_until_named(self) -> tuple[str, ...]:
+        """The broken recipe's fields out of sight until the cause is named: SUSPECTS, then the
+        cause where it is another (a bug: left out of the settings, not shown as "?")."""
+        return tuple(dict.fromkeys((*SUSPECTS, *self.cause)))
 
     def fix_worked(self, broken: Outcome, fixed: Outcome) -> bool:
         """The scenario's own check on the curves, and the held-out answers: the fixed run gets

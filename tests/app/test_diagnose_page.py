@@ -51,6 +51,8 @@ def test_run_diagnose_and_fix_a_too_low_learning_rate(open_page):
     at = open_page(PAGE)
     assert not at.get("plotly_chart")  # nothing is trained until the learner asks
     assert "lr=?" in texts(at.caption) and "1e-07" not in on_screen(at)
+    at.selectbox(key="diagnose.scenario").select("all-frozen").run()
+    assert "lr=?" in texts(at.caption)  # hidden in every scenario: a "?" names no cause
     run_broken(at, "lr-too-low")
     assert at.status[0].state == "complete"
     assert traces(at) == [1, 1]  # training and held-out curves of the broken run
@@ -94,7 +96,7 @@ def test_after_the_last_wrong_try_the_cause_is_explained_and_the_fix_unlocks(ope
     answer(at, "lr-too-high", "clip")
     assert texts(at.error).count("Not quite") == MAX_TRIES
     assert "The cause:" in texts(at.info) and "far too high" in texts(at.info)
-    assert "Hidden until now:** lr=1." in texts(at.markdown)
+    assert "Hidden until now:** lr=1; training examples=all." in texts(at.markdown)
     assert not at.success and fix_offered(at)
     assert not at.form_submit_button
 
