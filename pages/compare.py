@@ -9,6 +9,7 @@ import streamlit as st
 
 from adaptlab.viz import run_overlay
 from ui import compare_view as view
+from ui.charts import plotly_chart
 from ui.jobs import session_jobs
 from ui.reference_view import accuracy_chart, task_picker
 from ui.script_slots import script_slot, spread
@@ -47,9 +48,8 @@ def _runs_view() -> None:
                    f"{still} runs still training: their lines grow as they go.")
     elif was_running:
         st.rerun()  # the last run just ended: redraw once more, then stop polling
-    st.plotly_chart(run_overlay(view.overlay_frame(jobs, names)), key="compare.overlay",
-                    config={"displaylogo": False},
-                    alt=(f"Training loss per step of your {len(jobs)} runs, one line each; the "
+    plotly_chart(run_overlay(view.overlay_frame(jobs, names)), key="compare.overlay",
+                 alt=(f"Training loss per step of your {len(jobs)} runs, one line each; the "
                          if len(jobs) > 1 else "Training loss per step of your run; the ")
                         + "legend gives each run's method, seed and data.")
     sentence = view.differ_sentence(jobs, names)

@@ -21,5 +21,8 @@ def plotly_chart(fig: go.Figure, *, key: str, alt: str, **kwargs: Any) -> None:
         from adaptlab.viz import for_projector
 
         fig = for_projector(fig)
-    kwargs.setdefault("config", {"displaylogo": False})
+    # No Plotly toolbar: on a touch screen it is always shown, and it covered the legend that
+    # tells the training curve from the held-out one. Drag to zoom and a double click to reset
+    # still work, and Streamlit's own toolbar keeps full screen.
+    kwargs.setdefault("config", {"displaylogo": False, "displayModeBar": False})
     st.plotly_chart(fig, key=key, alt=alt, **kwargs)

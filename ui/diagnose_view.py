@@ -20,6 +20,7 @@ from adaptlab.errors import UserInputError
 from adaptlab.training.diagnosis_tries import Diagnosis
 from adaptlab.training.scenarios import Outcome, Recipe, Scenario
 from adaptlab.viz import SHORT_RUN_STEPS, whole_step_ticks
+from ui.charts import plotly_chart
 from ui.frame import metric_grid
 from ui.jobs import job_registry
 from ui.state import learner
@@ -142,9 +143,9 @@ def charts(runs: dict[str, Outcome], key: str, hidden: tuple[str, ...] = ()) -> 
     names = " and ".join(runs)
     for column, held_out in ((left, False), (right, True)):
         kind = "held-out" if held_out else "training"
-        column.plotly_chart(loss_figure(runs, held_out, hidden), key=f"{key}.{kind}",
-                            config={"displaylogo": False},
-                            alt=f"{kind.capitalize()} loss of the {names} run, by step.")
+        with column:
+            plotly_chart(loss_figure(runs, held_out, hidden), key=f"{key}.{kind}",
+                         alt=f"{kind.capitalize()} loss of the {names} run, by step.")
     if any(v is None for o in runs.values() for v in o.losses):
         st.caption("A gap in a curve marks a step whose loss was not a finite number.")
 

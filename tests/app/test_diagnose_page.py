@@ -109,3 +109,16 @@ def test_the_fix_is_offered_only_after_a_diagnosis(open_page):
     assert not at.exception
     assert "Pick one" in texts(at.warning)
     assert not fix_offered(at)
+
+
+def test_projector_mode_enlarges_the_curves_and_no_toolbar_covers_their_legend(open_page):
+    from adaptlab.viz import PROJECTOR_FONT
+
+    at = open_page(PAGE)
+    at.toggle(key="sidebar.projector").set_value(True).run()
+    run_broken(at, "lr-too-high")
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2  # the training and the held-out curves
+    for chart in charts:
+        assert json.loads(chart.proto.spec)["layout"]["font"]["size"] == PROJECTOR_FONT
+        assert json.loads(chart.proto.config)["displayModeBar"] is False
