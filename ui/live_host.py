@@ -226,7 +226,7 @@ def answers_panel(session_id: int) -> None:
     """The current question, its live answer chart (counts only, no names), and Reveal."""
     from adaptlab.live import live_status, push_answers
     from adaptlab.live.tally import answer_chart, key_lines, results, tally
-    from adaptlab.quiz import QUESTION_TYPES
+    from adaptlab.quiz import QUESTION_TYPES, TOPICS
     from adaptlab.store import StoreError
     from ui.charts import plotly_chart
     from ui.store_access import get_store
@@ -245,7 +245,10 @@ def answers_panel(session_id: int) -> None:
     if push is None or question is None:
         st.info("No question pushed yet. Pick one above and push it.", icon=":material/send:")
         return
-    st.markdown(f"**Live question** · {QUESTION_TYPES[question.type]} · {plain(question.id, 100)}")
+    # The topic, as the Quiz page heads a question: the bank's id ("cls-lialin-lora") is noise
+    # on a projector.
+    st.markdown(f"**Live question** · {QUESTION_TYPES[question.type]} · "
+                f"{TOPICS.get(question.topic, '')}")
     st.markdown(question.prompt)
     frame = tally(question, answers)
     plotly_chart(answer_chart(frame, push.revealed, len(answers)), key=widget_key(LIVE, "chart"),

@@ -6,6 +6,7 @@ shows how answers spread; after it, the right ones are marked in words (not by c
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from collections.abc import Sequence
 
@@ -19,12 +20,23 @@ from adaptlab.quiz.numeric import format_number
 TALLY_COLUMNS = ["part", "label", "count", "right"]
 TOP = 8  # distinct orders or numbers shown; the rest are "other answers"
 LABEL_LIMIT = 60
+WRAP_WIDTH, WRAP_LINES = 36, 3  # a bar's label: three lines fit beside the bars at 1280 px
 RIGHT_MARK = " ✓ right"
 
 
 def _short(text: str, limit: int = LABEL_LIMIT) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _wrapped(text: str, width: int = WRAP_WIDTH, lines: int = WRAP_LINES) -> str:
+    """`text` on up to `lines` lines of about `width` characters (Plotly's <br>), cut only after
+    that: one line of 60 characters cut the options a room was voting on ("a low-rank form of
+    a wei…") at 1280 px in projector type."""
+    parts = textwrap.wrap(" ".join(text.split()), width) or [""]
+    if len(parts) > lines:
+        parts = [*parts[:lines - 1], _short(" ".join(parts[lines - 1:]), width)]
+    return "<br>".join(parts)
 
 
 def tally(question: Question, answers: Sequence[LiveAnswer]) -> pd.DataFrame:
@@ -83,7 +95,7 @@ def answer_chart(frame: pd.DataFrame, revealed: bool, total: int) -> go.Figure:
     """Horizontal bars of `tally()`: one bar per answer (pairing: a stacked bar per item)."""
     if frame["part"].ne("").any():
         return _pairing_chart(frame, revealed, total)
-    labels = [_short(t) + (RIGHT_MARK if revealed and r else "")
+    labels = [_wrapped(t) + (RIGHT_MARK if revealed and r else "")
               for t, r in zip(frame["label"], frame["right"], strict=True)]
     colours = ["#1a7f37" if revealed and r else "#1f6feb" for r in frame["right"]]
     counts = [int(n) for n in frame["count"]]  # plain lists: the chart's JSON stays readable
@@ -91,7 +103,7 @@ def answer_chart(frame: pd.DataFrame, revealed: bool, total: int) -> go.Figure:
                            text=counts, textposition="auto",
                            hovertemplate="%{y}: %{x}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    return _layout(fig, total, len(frame))
+    return _layout(fig, total, len(labels), sum(label.count("<br>") for label in labels))
 
 
 def _pairing_chart(frame: pd.DataFrame, revealed: bool, total: int) -> go.Figure:
@@ -115,9 +127,10 @@ def _pairing_chart(frame: pd.DataFrame, revealed: bool, total: int) -> go.Figure
     return _layout(fig, total, len(items))
 
 
-def _layout(fig: go.Figure, total: int, rows: int) -> go.Figure:
+def _layout(fig: go.Figure, total: int, rows: int, extra_lines: int = 0) -> go.Figure:
+    """Title, axes, and 46 px per bar plus 22 per wrapped label line (projector type fits)."""
     fig.update_layout(title=f"{total} answer{'' if total == 1 else 's'}",
-                      height=max(260, 90 + 46 * rows), margin={"l": 10, "r": 10, "t": 50, "b": 30},
+                      height=max(260, 90 + 46 * rows + 22 * extra_lines), margin={"l": 10, "r": 10, "t": 50, "b": 30},
                       xaxis_title="learners", showlegend=fig.layout.barmode == "stack")
     fig.update_xaxes(rangemode="tozero", dtick=1 if total <= 10 else None)
     return fig

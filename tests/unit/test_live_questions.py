@@ -209,6 +209,17 @@ def test_every_question_type_is_answered_tallied_and_charted(replicas, session, 
     assert "Qwyx" not in shown and "Zorb" not in shown  # counts only, never names
 
 
+def test_long_options_are_wrapped_for_the_room_not_cut():
+    question = next(q for q in bundled_bank().questions if q.id == "cls-lialin-lora")
+    frame = tally(question, [])
+    labels = list(answer_chart(frame, False, 0).data[0].y)
+    longest = max((o.text for o in question.options), key=len)
+    assert len(longest) > 60  # what one cut line of 60 characters lost
+    shown = next(label for label in labels if label.startswith(longest[:20]))
+    assert shown.replace("<br>", " ") == " ".join(longest.split())  # every word, on 2-3 lines
+    assert all(len(line) <= 40 for label in labels for line in label.split("<br>"))
+
+
 def _right_answer(question):
     if isinstance(question, ChoiceQuestion):
         return list(question.answer) if question.multiple else question.answer[0]
