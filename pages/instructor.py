@@ -131,7 +131,8 @@ elif section == "presets":
     with st.spinner("Loading the method registry..."):
         demo_preset_form()
     st.info("Projector layout: switch on **Projector mode** in the sidebar for larger text. "
-            "It applies to this browser tab only.", icon=":material/co_present:")
+            "It applies to this browser tab, and to the pages its buttons open (their links "
+            "carry projector=1); the links to copy go without it.", icon=":material/co_present:")
 
 else:
     questions = list(bundled_bank().questions)

@@ -16,7 +16,7 @@ from adaptlab.errors import ModelUnavailableError, UserInputError
 from ui.browser_id import remember_browser
 from ui.element_code import preload_element_code
 from ui.jobs import keep_alive
-from ui.state import NAME_LIMIT, learner, widget_key
+from ui.state import NAME_LIMIT, learner, link_prefill, widget_key
 from ui.text import plain
 
 log = logging.getLogger("adaptlab.app")
@@ -82,8 +82,33 @@ def _save_projector() -> None:
     learner().projector = bool(st.session_state.get(widget_key("sidebar", "projector"), False))
 
 
+# A link's projector=1 (the Instructor page adds it to the links it opens from a projector tab)
+# switches projector mode on in the tab it opens; projector=0 switches it off.
+PROJECTOR_PARAM = "projector"
+
+
+def projector_from_link() -> str | None:
+    """Apply the link's projector parameter, once per link (the toggle still works after it);
+    a problem with it, in words, for the page's warning."""
+    raw = st.query_params.get(PROJECTOR_PARAM)
+    if raw is None:
+        return None
+    if raw not in ("0", "1"):
+        return (f"projector={plain(raw, limit=40)} is not 0 or 1: the link's projector mode was "
+                "ignored. Use projector=1, or the switch in the sidebar.")
+    memory = link_prefill()
+    if memory.applied.get(PROJECTOR_PARAM) != raw:  # before the toggle is drawn
+        memory.applied[PROJECTOR_PARAM] = raw
+        learner().projector = raw == "1"
+        st.session_state[widget_key("sidebar", "projector")] = raw == "1"
+    return None
+
+
 def sidebar() -> None:
     """What this is, who is learning, and projector mode; shown on every page."""
+    problem = projector_from_link()
+    if problem:
+        st.warning(problem, icon=":material/link_off:")
     me = learner()
     with st.sidebar:
         # A non-breaking hyphen (U+2011, in Source Sans): the narrow sidebar broke "GPT-" / "2".

@@ -32,7 +32,7 @@ from ui.config_checks import (
     passcode_problem,
 )
 from ui.query import app_origin
-from ui.state import widget_key
+from ui.state import learner, widget_key
 from ui.text import plain
 
 if TYPE_CHECKING:
@@ -176,6 +176,14 @@ def preset_url(page: str, params: Mapping[str, object], base: str = "") -> str:
     return f"{base.rstrip('/')}/{page}" + (f"?{query}" if query else "")
 
 
+def for_this_screen(url: str) -> str:
+    """`url` for a button that opens it from this tab: in projector mode with projector=1, so the
+    page opens as large as this one (a copied link, for learners' laptops, goes without it)."""
+    if not learner().projector:
+        return url
+    return url + ("&" if "?" in url else "?") + "projector=1"
+
+
 # --- downloads --------------------------------------------------------------------------------
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -255,8 +263,8 @@ def demo_preset_form() -> None:
                   "lock": 1 if locked else None}
         session.preset_url = preset_url(page, params, app_origin())
     if session.preset_url:
-        st.code(session.preset_url, language=None)
-        st.link_button("Open this preset in a new tab", session.preset_url,
+        st.code(session.preset_url, language=None, wrap_lines=True)
+        st.link_button("Open this preset in a new tab", for_this_screen(session.preset_url),
                        icon=":material/open_in_new:")
 
 
@@ -264,12 +272,17 @@ def lesson_presets_panel() -> None:
     """The ready-made lesson links (adaptlab.presets): a title, one line, a button per link."""
     from adaptlab.presets import lesson_presets
 
-    base = app_origin()
+    base, projector = app_origin(), learner().projector
     for preset in lesson_presets():
         with st.container(border=True, key=widget_key(PAGE, "lesson", preset.id)):
             st.markdown(f"**{preset.title}**")
             st.caption(preset.description)
-            for column, link in zip(st.columns(len(preset.links)), preset.links, strict=True):
-                column.link_button(link.label, link.url(base), icon=":material/open_in_new:",
-                                   width="stretch")
-            st.code("\n".join(link.url(base) for link in preset.links), language=None)
+            # Projector type: a button per row, or "LoRA (low-rank ad…" is all the room reads.
+            places = ([st.container() for _ in preset.links] if projector
+                      else st.columns(len(preset.links)))
+            for place, link in zip(places, preset.links, strict=True):
+                place.link_button(link.label, for_this_screen(link.url(base)),
+                                  icon=":material/open_in_new:", width="stretch")
+            # Wrapped: a link cut at the edge ("...&seed=0&lock") is copied without lock=1.
+            st.code("\n".join(link.url(base) for link in preset.links), language=None,
+                    wrap_lines=True)

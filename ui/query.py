@@ -61,7 +61,7 @@ def parse_prefill(params: Mapping[str, str], default_method: str,
     infos = {info.name: info for info in settings_of(spec.config_cls)}
     settings: dict[str, Any] = {}
     for key, raw in params.items():
-        if key in ("model", "method") or key in page_keys:
+        if key in ("model", "method", "projector") or key in page_keys:  # projector: ui.frame
             continue
         if key not in infos:
             valid = ", ".join(infos) or "none"

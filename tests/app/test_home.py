@@ -63,6 +63,21 @@ def test_projector_mode_is_remembered_for_the_session(open_page):
     assert at.session_state["adaptlab.learner"].projector is True
 
 
+def test_a_link_with_projector_1_opens_in_projector_mode_once(open_page):
+    at = open_page(query={"projector": "1"})
+    assert at.session_state["adaptlab.learner"].projector is True
+    assert at.toggle(key="sidebar.projector").value is True and not at.warning
+    at.toggle(key="sidebar.projector").set_value(False).run()  # the learner's switch still wins
+    at.run()
+    assert at.session_state["adaptlab.learner"].projector is False
+
+
+def test_a_bad_projector_value_is_named_and_ignored(open_page):
+    at = open_page(query={"projector": "<b>yes</b>"})
+    assert at.session_state["adaptlab.learner"].projector is False
+    assert "is not 0 or 1" in texts(at.warning) and not at.exception
+
+
 def test_home_never_imports_torch():
     # A fresh interpreter: the test process itself has long imported torch.
     script = textwrap.dedent("""

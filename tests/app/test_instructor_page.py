@@ -198,6 +198,18 @@ def test_the_builder_shows_learners_names_and_the_lessons_are_ready_made_links(d
         assert "\n".join(link.url() for link in preset.links) in codes, preset.id
     buttons = [b.proto.label for b in at.get("link_button")]
     assert buttons.count("Full fine-tuning") == 2  # LoRA-vs-full and the prompt-tuning lesson
+    assert not any("projector=" in b.proto.url for b in at.get("link_button"))
+
+
+def test_in_projector_mode_the_buttons_open_their_pages_in_projector_mode(db_url, passcode):
+    at = unlock(open_instructor(), passcode)
+    at.toggle(key="sidebar.projector").set_value(True).run()
+    at.radio(key="instructor.section").set_value("presets").run(timeout=120)
+    assert not at.exception
+    urls = [b.proto.url for b in at.get("link_button")]
+    links = [link.url() for preset in lesson_presets() for link in preset.links]
+    assert urls == [url + ("&" if "?" in url else "?") + "projector=1" for url in links]
+    assert not any("projector" in c.value for c in at.code)  # copied for laptops: as they were
 
 
 def test_a_built_train_link_can_set_the_learning_rate(db_url, passcode):
