@@ -8,7 +8,8 @@ colour is never the only cue.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -299,15 +300,46 @@ def label_boxes(x: pd.Series, y: pd.Series, text: pd.Series, positions: pd.Serie
              for px, py, label, position in points])
 
 
+@dataclass(frozen=True)
+class LabelledPoint:
+    """A point drawn before the labels are placed (a learner's run): its marker, `scale` times a
+    reference marker, and its label at `position`, are both kept clear."""
+
+    x: float
+    y: float
+    label: str
+    position: str
+    scale: float = 1.5
+
+
+def _error_bar_box(x: float, low: float, high: float, px_per_decade: float,
+                   geometry: LabelGeometry) -> _Box:
+    """An error bar: a vertical line with caps about a marker wide."""
+    return _Box(math.log10(max(x, 1)) * px_per_decade, (low + high) / 2 * geometry.per_unit_y,
+                geometry.marker / 2, (high - low) / 2 * geometry.per_unit_y)
+
+
 def label_positions(x: pd.Series, y: pd.Series, text: pd.Series, x_range: list[float],
-                    geometry: LabelGeometry = LAPTOP_LABELS) -> pd.Series:
+                    geometry: LabelGeometry = LAPTOP_LABELS,
+                    y_span: tuple[pd.Series, pd.Series] | None = None,
+                    drawn: Sequence[LabelledPoint] = ()) -> pd.Series:
     """Where each point's label goes: above it ("top center") unless that overlaps a label
-    already placed or a marker; then the first place around the point that overlaps nothing,
+    already placed, a marker, an error bar (`y_span`: each point's low and high) or a point in
+    `drawn` with its label; then the first place around the point that overlaps nothing,
     else the least crowded (LayerNorm tuning and (IA)³ sit side by side, and on an easy task
     most methods crowd the 100 % line). The longest labels are placed first: they have the
     fewest places to go."""
     px_per_decade = geometry.plot_width / (x_range[1] - x_range[0])
     obstacles = [_marker_box(px, py, px_per_decade, geometry) for px, py in zip(x, y, strict=True)]
+    if y_span is not None:
+        obstacles += [_error_bar_box(px, low, high, px_per_decade, geometry)
+                      for px, low, high in zip(x, *y_span, strict=True) if high > low]
+    for point in drawn:
+        marker = _marker_box(point.x, point.y, px_per_decade, geometry)
+        obstacles += [replace(marker, half_width=marker.half_width * point.scale,
+                              half_height=marker.half_height * point.scale),
+                      _label_box(point.x, point.y, point.label, point.position, px_per_decade,
+                                 geometry)]
     chosen = {}
     for index in sorted(range(len(x)), key=lambda i: -len(str(text.iloc[i]))):
         boxes = [(_label_box(x.iloc[index], y.iloc[index], text.iloc[index], position,
@@ -331,8 +363,15 @@ def accuracy_vs_params(reference: pd.DataFrame, mine: pd.DataFrame, chance: floa
     """
     fig = go.Figure()
     x_range = log_x_range(pd.concat([reference["trainable_params"], mine["trainable_params"]]))
-    place = label_positions(reference["trainable_params"], reference["headline"], reference["title"],
-                            x_range, labels)
+    # Below the point, clear of the reference labels above theirs; a run near 0 % is labelled
+    # above, or its label falls under the plot's bottom edge.
+    run_label = {row.run: "bottom center" if row.headline >= LOW_RUN else "top center"
+                 for row in mine.itertuples()}
+    place = label_positions(
+        reference["trainable_params"], reference["headline"], reference["title"], x_range, labels,
+        y_span=(reference["headline_min"], reference["headline_max"]),
+        drawn=[LabelledPoint(row.trainable_params, row.headline, row.run, run_label[row.run])
+               for row in mine.itertuples()])
     for family, (colour, symbol) in FAMILY_STYLE.items():
         part = reference[reference["family"] == family]
         if part.empty:
@@ -353,9 +392,7 @@ def accuracy_vs_params(reference: pd.DataFrame, mine: pd.DataFrame, chance: floa
         colour, symbol = FAMILY_STYLE.get(row.family, ("#000000", "circle"))
         fig.add_trace(go.Scatter(
             x=[row.trainable_params], y=[row.headline], mode="markers+text", name=row.run,
-            # Below the point, clear of the reference labels above theirs; a run near 0 %
-            # is labelled above, or its label falls under the plot's bottom edge.
-            text=[row.run], textposition="bottom center" if row.headline >= LOW_RUN else "top center",
+            text=[row.run], textposition=run_label[row.run],
             textfont={"size": 12, "color": "#000"},
             marker={"color": colour, "symbol": symbol, "size": 17, "line": {"width": 2, "color": "#000"}},
             hovertemplate=f"{row.run}: %{{y:.0%}}<br>%{{x:,}} trainable parameters<extra>your run</extra>"))

@@ -11,6 +11,10 @@ from adaptlab.reference import load_sweep
 from adaptlab.viz import (
     LAPTOP_LABELS,
     PROJECTOR_LABELS,
+    LabelledPoint,
+    _error_bar_box,
+    _label_box,
+    _marker_box,
     accuracy_vs_params,
     label_boxes,
     label_positions,
@@ -78,6 +82,42 @@ def test_reference_labels_do_not_overlap_and_the_axis_has_a_tick_per_decade(geom
         placed_total, above_total = placed_total + len(placed), above_total + len(above)
         assert figure.layout.xaxis.type == "log" and figure.layout.xaxis.dtick == 1
     assert placed_total < above_total
+
+
+@pytest.mark.parametrize("geometry", [LAPTOP_LABELS, PROJECTOR_LABELS], ids=["laptop", "projector"])
+def test_reference_labels_keep_clear_of_the_seeds_error_bars(geometry):
+    # "LoRA" and "Bottleneck adapters (Houlsby)" were written across their own error bars.
+    for task in list_tasks():
+        frame = reference_frame(load_sweep(), task.name)
+        x, y, low, high = (frame[c] for c in ("trainable_params", "headline", "headline_min",
+                                              "headline_max"))
+        x_range = log_x_range(x)
+        per_decade = geometry.plot_width / (x_range[1] - x_range[0])
+        bars = [_error_bar_box(*point, per_decade, geometry)
+                for point in zip(x, low, high, strict=True) if point[2] > point[1]]
+        crossed = {}
+        for kind, span in (("above", None), ("placed", (low, high))):
+            sides = label_positions(x, y, frame["title"], x_range, geometry, y_span=span)
+            _, labels = label_boxes(x, y, frame["title"], sides, x_range, geometry)
+            crossed[kind] = sum(label.overlaps(bar) for label in labels for bar in bars)
+        assert crossed["placed"] <= min(1, crossed["above"]), (task.name, crossed)
+
+
+def test_reference_labels_keep_clear_of_a_learners_run_and_its_label():
+    # Compare: the learner's LoRA run, drawn large on the reference LoRA point, hid its label.
+    x, y = pd.Series([24_576, 3_000_000]), pd.Series([0.95, 0.95])
+    text = pd.Series(["LoRA", "Full fine-tuning"])
+    run = LabelledPoint(24_576, 1.0, "run 1: LoRA", "bottom center")
+    x_range = log_x_range(x)
+    sides = label_positions(x, y, text, x_range, drawn=[run])
+    per_decade = LAPTOP_LABELS.plot_width / (x_range[1] - x_range[0])
+    lora = _label_box(24_576, 0.95, "LoRA", sides[0], per_decade, LAPTOP_LABELS)
+    marker = _marker_box(run.x, run.y, per_decade, LAPTOP_LABELS)
+    big = type(marker)(marker.x, marker.y, marker.half_width * 1.5, marker.half_height * 1.5)
+    assert not lora.overlaps(big)
+    assert not lora.overlaps(_label_box(run.x, run.y, run.label, run.position, per_decade,
+                                        LAPTOP_LABELS))
+    assert sides[1] == "top center"  # nothing in its way
 
 
 def test_a_run_near_zero_is_labelled_above_its_point_inside_the_plot():
