@@ -18,12 +18,17 @@ st.caption("Each scenario is a real training run of the bundled mini GPT-2 that 
            f"{MAX_TRIES} tries. Some settings stay hidden until then (the same ones in every "
            "scenario); after that you can apply the fix and rerun to see whether it worked.")
 
+state = view.diagnose_state()  # this browser's: after a reload, its runs and tries are here
+choice = widget_key(PAGE, "scenario")
+if choice not in st.session_state and state.last in BY_ID:
+    st.session_state[choice] = state.last
 scenario_id = st.selectbox(
-    "Scenario", [s.id for s in SCENARIOS], key=widget_key(PAGE, "scenario"),
+    "Scenario", [s.id for s in SCENARIOS], key=choice,
     format_func=lambda sid: f"{SCENARIOS.index(BY_ID[sid]) + 1}. {BY_ID[sid].title}",
     persist_state="session", help="Each one breaks a run in a different way.")
 scenario = BY_ID[scenario_id]
-runs = view.diagnose_state().of(scenario.id)
+state.last = scenario.id
+runs = state.of(scenario.id)
 
 diagnosis = runs.diagnosis
 hidden = diagnosis.hidden()  # the cause (e.g. the learning rate) until it has been named

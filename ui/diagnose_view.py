@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import math
 import random
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -20,6 +22,7 @@ from adaptlab.errors import UserInputError
 from adaptlab.training.diagnosis_tries import Diagnosis
 from adaptlab.training.scenarios import Outcome, Recipe, Scenario
 from adaptlab.viz import SHORT_RUN_STEPS, whole_step_ticks
+from ui.browser_id import this_browser
 from ui.charts import plotly_chart
 from ui.frame import metric_grid
 from ui.jobs import job_registry
@@ -47,13 +50,46 @@ class ScenarioRuns:
 @dataclass
 class DiagnoseState:
     runs: dict[str, ScenarioRuns] = field(default_factory=dict)  # scenario id -> its runs
+    last: str | None = None  # the scenario shown last: a reload opens it again
 
     def of(self, scenario_id: str) -> ScenarioRuns:
         return self.runs.setdefault(scenario_id, ScenarioRuns(Diagnosis(scenario_id)))
 
 
+# The latest browsers' Diagnose pages, kept in this process: runs and tries, a few hundred KB
+# at most each (six scenarios, two runs with their held-out answers).
+BROWSERS_KEPT = 200
+
+
+class _ByBrowser:
+    """DiagnoseState per browser id, the least recently used dropped past BROWSERS_KEPT."""
+
+    def __init__(self, limit: int = BROWSERS_KEPT) -> None:
+        self._lock, self._limit = threading.Lock(), limit
+        self._states: OrderedDict[str, DiagnoseState] = OrderedDict()
+
+    def get(self, browser: str) -> DiagnoseState:
+        with self._lock:
+            state = self._states.pop(browser, None) or DiagnoseState()
+            self._states[browser] = state
+            while len(self._states) > self._limit:
+                self._states.popitem(last=False)
+            return state
+
+
+@st.cache_resource(show_spinner=False)
+def _by_browser() -> _ByBrowser:
+    return _ByBrowser()
+
+
 def diagnose_state() -> DiagnoseState:
-    return st.session_state.setdefault("adaptlab.diagnose", DiagnoseState())
+    """This browser's scenarios: a reload or another tab finds its runs and tries, as the Train
+    page finds its runs (ui.browser_id); a run is not trained again for a reload."""
+    state = st.session_state.get("adaptlab.diagnose")
+    if state is None:
+        state = st.session_state.setdefault("adaptlab.diagnose",
+                                             _by_browser().get(this_browser()))
+    return state
 
 
 # ---------------------------------------------------------------- running

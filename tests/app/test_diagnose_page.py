@@ -122,3 +122,21 @@ def test_projector_mode_enlarges_the_curves_and_no_toolbar_covers_their_legend(o
     for chart in charts:
         assert json.loads(chart.proto.spec)["layout"]["font"]["size"] == PROJECTOR_FONT
         assert json.loads(chart.proto.config)["displayModeBar"] is False
+
+
+def test_a_reload_of_the_same_browser_finds_its_run_and_tries(open_page, monkeypatch):
+    # A reload is a new session; the browser's cookie (ui.browser_id) names it the same browser.
+    import ui.diagnose_view
+
+    monkeypatch.setattr(ui.diagnose_view, "this_browser", lambda: "a" * 32)
+    at = run_broken(open_page(PAGE), "lr-too-high")
+    answer(at, "lr-too-high", "zero-grad")
+
+    again = open_page(PAGE)  # the same browser, reloaded
+    assert again.selectbox(key="diagnose.scenario").value == "lr-too-high"
+    assert traces(again) == [1, 1] and "Not quite" in texts(again.error)  # not trained again
+
+    monkeypatch.setattr(ui.diagnose_view, "this_browser", lambda: "b" * 32)
+    other = open_page(PAGE)  # another browser starts afresh
+    assert not other.get("plotly_chart") and not other.error
+    assert other.selectbox(key="diagnose.scenario").value == "lr-too-low"
