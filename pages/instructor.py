@@ -55,9 +55,9 @@ if section == "results":
         st.dataframe(stats, hide_index=True, column_config={
             "question_id": "Id", "question": st.column_config.TextColumn("Question", width="large"),
             "topic": "Topic", "attempts": "Tries", "learners": "Learners",
-            "mean_mark": st.column_config.NumberColumn("Mean mark", format="%.2f"),
+            "mean_mark": st.column_config.NumberColumn("Mean mark (0–1)", format="%.2f"),
             "percent_right_first_try": st.column_config.NumberColumn(
-                "% right first try", format="%.1f"),
+                "% right first try", format="%.0f%%"),
             "mean_tries": st.column_config.NumberColumn("Tries per learner", format="%.2f"),
             "most_chosen_wrong": "Most chosen wrong answer",
             "most_chosen_wrong_count": "Chosen (times)"})
@@ -74,10 +74,10 @@ if section == "results":
             "learner": "Learner", "attempts": "Tries", "questions_attempted": "Questions tried",
             "questions_right_first_try": "Right first try",
             "percent_right_first_try": st.column_config.NumberColumn("% right first try",
-                                                                     format="%.1f"),
+                                                                     format="%.0f%%"),
             "questions_correct": "Right in the end",
-            "percent_correct": st.column_config.NumberColumn("% right in the end", format="%.1f"),
-            "mean_mark": st.column_config.NumberColumn("Mean mark", format="%.2f"),
+            "percent_correct": st.column_config.NumberColumn("% right in the end", format="%.0f%%"),
+            "mean_mark": st.column_config.NumberColumn("Mean mark (0–1)", format="%.2f"),
             "last_attempt": st.column_config.DatetimeColumn("Last try", format="YYYY-MM-DD HH:mm")})
         st.download_button("Download per-learner progress (CSV)",
                            spreadsheet_safe(learners).to_csv(index=False),
