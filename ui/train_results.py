@@ -107,6 +107,12 @@ def before_after(result, key: str) -> None:
                      key=f"train.accuracy.{key}",
                      alt=f"{metric if classes else 'Exact match'} before and after training"
                          + (f", with chance at {_pct(b.chance)}" if classes else "") + ".")
+        if classes and b.chance is not None and second[0] < b.chance:
+            # A bar under the chance line reads as "worse than guessing" without this.
+            st.caption(f"Before training the model scores {_pct(second[0])}, below chance: chance "
+                       "is what one of the task's labels given to every input would score, and "
+                       "the untrained model mostly answers with something else (its answers are "
+                       "in the table below), which counts for no label.")
     answers_table(result)
 
 

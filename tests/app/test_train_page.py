@@ -37,6 +37,9 @@ def test_train_three_steps_then_stop_a_longer_run_and_compare_both(open_page):
     successes = texts(at.success)
     assert "Finished 3 steps" in successes and "Frozen weights unchanged" in successes
     assert "new virtual tokens" not in texts(at.caption)  # LoRA starts at the base model
+    scores = job.result.before.scores  # the bar under the chance line is explained, if it is
+    below = scores.balanced_accuracy < scores.chance
+    assert ("below chance" in texts(at.caption)) == below
     answers = next(d for d in at.dataframe if "prompt" in d.value.columns)
     # The default task's longest prompts do not fit one line at 1280 px: the rows wrap them,
     # which Streamlit does only in rows taller than 4rem (64 px).
