@@ -93,8 +93,11 @@ def held_out_number(job) -> None:
     before = result.before.scores.headline if result else None
     after = result.after.scores.headline if result and result.after else None
     held_out = job.plan.held_out
+    # While it trains: say when the number comes, or a bare "–" beside live curves looks broken.
+    change = (points_delta(before, after) if job.done else
+              {"delta": "at the end", "delta_color": "off", "delta_arrow": "off"})
     st.metric("Held-out accuracy" if held_out else "Accuracy on training data",
-              "–" if after is None else f"{after:.0%}", **points_delta(before, after),
+              "–" if after is None else f"{after:.0%}", **change,
               help="Balanced accuracy (label tasks) or exact match, on "
                    + ("examples the model never trained on" if held_out
                       else "the training examples: nothing was held out")
