@@ -211,10 +211,13 @@ def generations(result) -> None:
     table = pd.DataFrame({"prompt": result.sample_prompts, "before training": result.before.samples,
                           "after training": after})
     st.subheader("What the model writes, before and after")
+    st.caption(f"The first {len(table)} prompts of the table above, continued past the answer: "
+               "what the model goes on to write.")
     # st.dataframe shows cells as literal text: model output and uploads never become markup.
+    # Rows tall enough for Streamlit to wrap a cell (over 4rem) and hold a prompt with its
+    # continuation (about 150 characters): one line cut them mid-word.
     st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={name: st.column_config.TextColumn(width="medium")
-                                for name in table.columns})
+                 row_height=150 if learner().projector else 110)
 
 
 def _zip(job) -> bytes:
