@@ -154,15 +154,25 @@ def loss_chart(train: pd.DataFrame, evals: pd.DataFrame, total_steps: int | None
     return fig
 
 
+def one_number_style(values: pd.Series) -> str:
+    """A format for every number of one chart: 3 significant digits, in powers of ten for all
+    of them when any would need one (0.00142 beside 5.66e-05 read as different kinds of number)."""
+    nonzero = values[values != 0].abs()
+    if not nonzero.empty and (nonzero.min() < 1e-3 or nonzero.max() >= 1e4):
+        return ".2e"
+    return ".3g"
+
+
 def grad_norm_bars(norms: pd.DataFrame) -> go.Figure:
     """Gradient norm per module group (columns group, norm); frozen groups (norm NaN) say so.
 
     A frozen group gets no bar, only the words "none (frozen)" where its bar would be.
     """
     frozen = norms["norm"].isna()
+    style = one_number_style(norms["norm"].dropna())
     fig = go.Figure(go.Bar(
         y=norms["group"].tolist(), x=norms["norm"].fillna(0.0).tolist(), orientation="h",
-        marker={"color": TRAIN_COLOUR}, text=[("none (frozen)" if f else f"{v:.3g}")
+        marker={"color": TRAIN_COLOUR}, text=[("none (frozen)" if f else format(v, style))
                                               for f, v in zip(frozen, norms["norm"], strict=True)],
         textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>"))

@@ -1,5 +1,5 @@
-"""Projector mode's charts (adaptlab.viz.for_projector), colour-free cues in the memory bars, and
-whole-step ticks on short runs."""
+"""Projector mode's charts (adaptlab.viz.for_projector), colour-free cues in the memory bars,
+whole-step ticks on short runs, and one number style per chart."""
 
 from __future__ import annotations
 
@@ -47,3 +47,12 @@ def test_short_runs_tick_whole_steps_and_long_runs_keep_plotlys_ticks():
     assert overlay.layout.xaxis.dtick == 1
     long = pd.DataFrame({"step": range(1, 41), "loss": [1.0] * 40})
     assert loss_chart(long, held_out, total_steps=40).layout.xaxis.dtick is None
+
+
+def test_one_chart_writes_all_its_gradient_norms_in_one_style():
+    from adaptlab.viz import grad_norm_bars
+
+    mixed = pd.DataFrame({"group": ["block 0", "block 1", "wte"], "norm": [0.00142, 5.66e-05, None]})
+    assert list(grad_norm_bars(mixed).data[0].text) == ["1.42e-03", "5.66e-05", "none (frozen)"]
+    plain_numbers = pd.DataFrame({"group": ["a", "b"], "norm": [0.5, 12.25]})
+    assert list(grad_norm_bars(plain_numbers).data[0].text) == ["0.5", "12.2"]
