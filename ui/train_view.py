@@ -158,7 +158,7 @@ def recipe_key(page: str, name: str, method: str) -> str:
 def learning_rate(page: str, spec: MethodSpec, locked: bool) -> float:
     default = method_defaults(spec.name)["lr"]
     return float(_number(recipe_key(page, "lr", spec.name), "Learning rate", default,
-                         _TRAIN_INFOS["lr"], format="%.1e", step=default / 2, disabled=locked))
+                         _TRAIN_INFOS["lr"], format="%g", step=default / 2, disabled=locked))
 
 
 def steps(page: str, spec: MethodSpec, locked: bool) -> int:

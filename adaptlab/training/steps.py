@@ -227,7 +227,7 @@ def _step(run: _Run, batch: dict[str, torch.Tensor], step: int) -> StepResult:
         reason = explain_huge_weights(step, peak, run.config.lr, run.suggested_lr, lr)
         return _stop(run, clock, step, lr, reason, batch, value, grad, norms)
     run.scheduler.step()
-    clock.mark("scheduler step", f"lr {lr:.3g} -> {run.scheduler.get_last_lr()[0]:.3g}")
+    clock.mark("scheduler step", f"lr {lr:.3g} → {run.scheduler.get_last_lr()[0]:.3g}")
     run.optimizer.zero_grad(set_to_none=True)
     clock.mark("zero grad", "gradients set to None, ready for the next backward")
     return StepResult(step, value, lr, finite(grad), norms, clock.seconds,

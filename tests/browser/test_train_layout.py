@@ -102,5 +102,5 @@ def test_a_locked_demo_link_leaves_no_input_enabled(page, app_url, projector):
             details.locator("summary").first.click()
     page.wait_for_timeout(300)
     assert page.evaluate(ENABLED_INPUTS) == []
-    expect(page.get_by_role("spinbutton", name="Learning rate")).to_have_value("2.0e-2")
+    expect(page.get_by_role("spinbutton", name="Learning rate")).to_have_value("0.02")
     expect(page.get_by_role("button", name="Train", exact=True)).to_be_enabled()
