@@ -24,6 +24,7 @@ lazy answer worth nothing:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,15 @@ def _sentence(text: str) -> str:
     return text if text.rstrip().endswith((".", "?", "!", "…")) else f"{text}."
 
 
+_VERDICT = re.compile(r"^\s*(Right|Wrong)\s*[:.]\s*")
+
+
+def _reason(feedback: str) -> str:
+    """An option's feedback without its own "Right:" or "Wrong:": the line already starts with
+    the verdict ("Right: Reparametrization-based ... Right: Lialin et al. list ...")."""
+    return _VERDICT.sub("", feedback, count=1)
+
+
 def _grade_choice(q: ChoiceQuestion, answer: Any) -> tuple[float, list[str], list[str]]:
     picked = list(dict.fromkeys(_ids(answer, "an option id or a list of option ids")))
     key = set(q.answer)
@@ -78,13 +88,13 @@ def _grade_choice(q: ChoiceQuestion, answer: Any) -> tuple[float, list[str], lis
             feedback.append(f"Unknown option {oid!r}.")
             wrong.append(oid)
         elif oid in key:
-            feedback.append(f"Right: {_sentence(option.text)} {option.feedback}")
+            feedback.append(f"Right: {_sentence(option.text)} {_reason(option.feedback)}")
         else:
-            feedback.append(f"Not right: {_sentence(option.text)} {option.feedback}")
+            feedback.append(f"Not right: {_sentence(option.text)} {_reason(option.feedback)}")
             wrong.append(oid)
     missed = [q.option(oid) for oid in q.answer if oid not in picked]
     if q.multiple:
-        feedback += [f"Missed: {_sentence(o.text)} {o.feedback}" for o in missed]
+        feedback += [f"Missed: {_sentence(o.text)} {_reason(o.feedback)}" for o in missed]
         hits = len(key & set(picked))
         n_wrong = max(1, len(q.options) - len(key))  # the parser requires one distractor
         score = max(0.0, hits / len(key) - len(wrong) / n_wrong)

@@ -202,3 +202,15 @@ def test_feedback_never_doubles_a_full_stop():
         for answer in answers:
             for line in grade(question, answer).feedback:
                 assert ".." not in line.replace("...", ""), (question.id, line)
+
+
+def test_a_verdict_is_said_once_per_line():
+    # The bank's option feedback often starts "Right:" itself: "Right: ... Right: Lialin et al."
+    for question in BANK.questions:
+        if isinstance(question, ChoiceQuestion):
+            for option in question.options:
+                for line in grade(question, [option.id] if question.multiple else option.id).feedback:
+                    assert line.count("Right:") + line.count("Right.") <= 1, line
+                    assert "Wrong:" not in line, line
+    lines = grade(q("cls-lialin-lora"), "reparam").feedback
+    assert lines[0].startswith("Right: Reparametrization-based") and "Lialin et al." in lines[0]
