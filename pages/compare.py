@@ -62,7 +62,7 @@ def _runs_view() -> None:
     st.subheader("The runs in numbers")
     # st.dataframe shows cells as literal text (settings and reasons come from the engine).
     table = view.compare_table(jobs, names)
-    st.dataframe(table, width="stretch", height=36 * (len(table) + 1) + 4)  # every row, no scroll
+    st.dataframe(table, width="stretch", height="content")  # every row, no scroll, no blank one
 
 
 runs_view()

@@ -109,14 +109,15 @@ def table_row(name: str, job) -> dict[str, str]:
         "ms/step": _number(sum(seconds) / len(seconds) * 1000 if seconds else None, "{:.1f}"),
         "eval loss before": _number(before.loss if before else None, "{:.4f}"),
         "eval loss after": _number(after.loss if after else None, "{:.4f}"),
-        "accuracy before": _number(before.accuracy if before else None, "{:.0%}"),
-        "accuracy after": _number(after.accuracy if after else None, "{:.0%}"),
+        # Named for what it is: the chart below plots balanced accuracy on label tasks.
+        "exact match before": _number(before.accuracy if before else None, "{:.0%}"),
+        "exact match after": _number(after.accuracy if after else None, "{:.0%}"),
         "memory (est.)": _memory(job, frame), "how it ended": _ended(job),
     }
 
 
 def compare_table(jobs: list, names: dict[str, str] | None = None) -> pd.DataFrame:
-    """One column per run, one row per measure: fourteen measures fit a page's height, not its width."""
+    """One column per run, one row per measure: the measures fit a page's height, not its width."""
     names = names or run_names(jobs)
     rows = pd.DataFrame([table_row(names[job.id], job) for job in jobs]).set_index("run")
     return rows.T.rename_axis("measure")
