@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from adaptlab.methods import REGISTRY, MethodSpec
-from adaptlab.taxonomy import SOURCES, all_labels, source_labels
+from adaptlab.taxonomy import FAMILIES, SOURCES, all_labels, source_labels
 from ui.block_diagram import block_dot, legend_html
 from ui.method_notes import WHEN_TO_CHOOSE
 from ui.state import learner
@@ -26,8 +26,11 @@ REFERENCE_MODEL = "gpt2"  # GPT-2 small: the counts learners meet in papers
 
 
 def labels_table() -> pd.DataFrame:
-    """Rows: methods; columns: each source's own name for the method's class."""
-    rows = {REGISTRY[m].title: labels for m, labels in all_labels().items() if m in REGISTRY}
+    """Rows: methods, in the page's order (by class, as the cards above); columns: each source's
+    own name for the method's class."""
+    labels = all_labels()
+    rows = {spec.title: labels[spec.name] for family in FAMILIES
+            for spec in REGISTRY.values() if spec.family == family and spec.name in labels}
     return pd.DataFrame.from_dict(rows, orient="index").rename(columns=SOURCES)
 
 

@@ -57,6 +57,10 @@ def test_the_five_classes_and_every_survey_are_named(methods_page):
     survey_table = methods_page.table[-1].value
     assert set(SOURCES.values()) <= set(survey_table.columns)
     assert survey_table.loc["LoRA (low-rank adaptation)", SOURCES["peft-docs"]] == "adapter method"
+    # In the order of the cards above it (LoRA, class 5, came before (IA)³ and the prompts).
+    card_titles = [spec.title for e in methods_page.expander for spec in REGISTRY.values()
+                   if spec.title in e.label]
+    assert list(survey_table.index) == card_titles
 
 
 @pytest.mark.parametrize("method, expected, frozen_modules", [
