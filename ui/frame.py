@@ -121,8 +121,10 @@ def sidebar() -> None:
                  "secret you choose, so nobody else can use your name; do not enter anything "
                  "private.",
         )
-        st.toggle("Projector mode (larger text)", key=widget_key("sidebar", "projector"),
-                  on_change=_save_projector, help="For showing AdaptLab to a room.")
+        # Two words: in projector type the longer "(larger text)" took three lines.
+        st.toggle("Projector mode", key=widget_key("sidebar", "projector"),
+                  on_change=_save_projector, help="Larger text, charts and diagrams, laid out "
+                  "for showing AdaptLab to a room at 1280x720 or more.")
         preload_element_code()
         remember_browser()
     st.html(BASE_CSS + (PROJECTOR_CSS if me.projector else ""))
