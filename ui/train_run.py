@@ -142,16 +142,16 @@ def run_panel(job, *, key: str, projector: bool, notices: Callable[[], None]) ->
             _panel()
 
     def _panel() -> None:
+        if job is None:  # full width: beside an empty column the box looked misplaced
+            notices()
+            st.info("No run yet: press **Train** to start one. Every step really runs on this "
+                    "computer's CPU: forward pass, loss, backward pass, optimizer step. The "
+                    "loss chart appears here.",
+                    icon=":material/model_training:")
+            return
         left, right = st.columns(PANEL_COLUMNS[projector], gap="medium")
         with left:
             notices()
-        if job is None:
-            right.info("No run yet: press **Train** to start one. Every step really runs on this "
-                       "computer's CPU: forward pass, loss, backward pass, optimizer step. The "
-                       "loss chart appears here.",
-                       icon=":material/model_training:")
-            return
-        with left:
             progress_numbers(job, projector)
             # Held-out accuracy comes at the end. Until then a laptop shows its place ("–");
             # a projector's 720 px hold Stop instead, right under step and loss. The same element
