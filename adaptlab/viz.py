@@ -257,6 +257,7 @@ class LabelGeometry:
 LAPTOP_LABELS = LabelGeometry()
 # for_projector(): type 1.5 times larger, markers a third larger, the chart a quarter taller.
 PROJECTOR_LABELS = LabelGeometry(per_unit_y=270 * 1.25, char=9, line=19, offset=19, marker=16)
+ACCURACY_Y_RANGE = (-0.05, 1.1)  # 0 % to 100 %, with room for the labels of points at both
 _X_PAD_DECADES = 0.4  # room for the first and last points' labels inside the plot
 # Where plotly puts a label for each textposition, from its marker's centre: x in half label
 # widths plus marker widths, y in offsets. Best first.
@@ -341,6 +342,9 @@ def label_positions(x: pd.Series, y: pd.Series, text: pd.Series, x_range: list[f
     fewest places to go."""
     px_per_decade = geometry.plot_width / (x_range[1] - x_range[0])
     obstacles = [_marker_box(px, py, px_per_decade, geometry) for px, py in zip(x, y, strict=True)]
+    # Outside the y range a label is cut off (P-tuning at 0 %, labelled under its point).
+    low, high = (edge * geometry.per_unit_y for edge in ACCURACY_Y_RANGE)
+    obstacles += [_Box(0.0, low - 500, 1e9, 500), _Box(0.0, high + 500, 1e9, 500)]
     if y_span is not None:
         obstacles += [_error_bar_box(px, low, high, px_per_decade, geometry)
                       for px, low, high in zip(x, *y_span, strict=True) if high > low]
@@ -456,7 +460,7 @@ def _accuracy_frame(fig: go.Figure, chance: float | None, metric: str) -> go.Fig
     # dtick 1: a tick per decade (10k, 100k, 1M), not plotly's bare "2" and "5" in between.
     fig.update_layout(height=460, xaxis={"type": "log", "dtick": 1,
                                          "title": "trainable parameters (log scale)"},
-                      yaxis={"range": [-0.05, 1.1], "tickformat": ".0%", "title": metric},
+                      yaxis={"range": list(ACCURACY_Y_RANGE), "tickformat": ".0%", "title": metric},
                       legend={"orientation": "h", "y": -0.18, "yanchor": "top"},
                       margin=_FIGURE_MARGIN, showlegend=True)
     return fig

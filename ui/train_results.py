@@ -214,10 +214,13 @@ def generations(result) -> None:
     st.caption(f"The first {len(table)} prompts of the table above, continued past the answer: "
                "what the model goes on to write.")
     # st.dataframe shows cells as literal text: model output and uploads never become markup.
-    # Rows tall enough for Streamlit to wrap a cell (over 4rem) and hold a prompt with its
-    # continuation (about 150 characters): one line cut them mid-word.
+    # Rows tall enough for Streamlit to wrap a cell (over 4rem) and hold a prompt or its
+    # continuation (up to about 150 characters): one line cut them mid-word. Equal columns, which
+    # share the page's width: sized to their text they ran off its right edge instead of wrapping.
     st.dataframe(table, hide_index=True, width="stretch",
-                 row_height=150 if learner().projector else 110)
+                 row_height=130 if learner().projector else 90,
+                 column_config={name: st.column_config.TextColumn(width="medium")
+                                for name in table.columns})
 
 
 def _zip(job) -> bytes:

@@ -9,6 +9,7 @@ from adaptlab.data import list_tasks
 from adaptlab.methods import REGISTRY
 from adaptlab.reference import load_sweep
 from adaptlab.viz import (
+    ACCURACY_Y_RANGE,
     LAPTOP_LABELS,
     PROJECTOR_LABELS,
     LabelledPoint,
@@ -101,6 +102,10 @@ def test_reference_labels_keep_clear_of_the_seeds_error_bars(geometry):
             _, labels = label_boxes(x, y, frame["title"], sides, x_range, geometry)
             crossed[kind] = sum(label.overlaps(bar) for label in labels for bar in bars)
         assert crossed["placed"] <= min(1, crossed["above"]), (task.name, crossed)
+        # ... and inside the plot: a label past its edge is cut off (P-tuning at 0 %).
+        low, high = (edge * geometry.per_unit_y for edge in ACCURACY_Y_RANGE)
+        assert all(low <= label.y - label.half_height and label.y + label.half_height <= high
+                   for label in labels), task.name
 
 
 def test_reference_labels_keep_clear_of_a_learners_run_and_its_label():
