@@ -178,6 +178,7 @@ def grad_norm_bars(norms: pd.DataFrame) -> go.Figure:
         hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(norms["group"])), title=None,
                      automargin=True)
+    fig.update_xaxes(tickformat=".1e" if style.endswith("e") else None)  # the bars' style
     fig.update_layout(height=max(220, 26 * len(norms) + 80), xaxis_title="gradient norm (before clipping)",
                       margin={"l": 120, "r": 90, "t": 20, "b": 10})
     return fig

@@ -53,6 +53,8 @@ def test_one_chart_writes_all_its_gradient_norms_in_one_style():
     from adaptlab.viz import grad_norm_bars
 
     mixed = pd.DataFrame({"group": ["block 0", "block 1", "wte"], "norm": [0.00142, 5.66e-05, None]})
-    assert list(grad_norm_bars(mixed).data[0].text) == ["1.42e-03", "5.66e-05", "none (frozen)"]
+    figure = grad_norm_bars(mixed)
+    assert list(figure.data[0].text) == ["1.42e-03", "5.66e-05", "none (frozen)"]
+    assert figure.layout.xaxis.tickformat == ".1e"  # the axis too, not "0.0002 ... 0.0014"
     plain_numbers = pd.DataFrame({"group": ["a", "b"], "norm": [0.5, 12.25]})
     assert list(grad_norm_bars(plain_numbers).data[0].text) == ["0.5", "12.2"]
