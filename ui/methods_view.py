@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from adaptlab.methods import REGISTRY, MethodSpec
-from adaptlab.taxonomy import FAMILIES, SOURCES, all_labels, source_labels
+from adaptlab.taxonomy import SOURCES, all_labels, source_labels
 from ui.block_diagram import block_dot, legend_html
 from ui.method_notes import WHEN_TO_CHOOSE
 from ui.state import learner
@@ -29,8 +29,7 @@ def labels_table() -> pd.DataFrame:
     """Rows: methods, in the page's order (by class, as the cards above); columns: each source's
     own name for the method's class."""
     labels = all_labels()
-    rows = {spec.title: labels[spec.name] for family in FAMILIES
-            for spec in REGISTRY.values() if spec.family == family and spec.name in labels}
+    rows = {spec.title: labels[spec.name] for spec in REGISTRY.values() if spec.name in labels}
     return pd.DataFrame.from_dict(rows, orient="index").rename(columns=SOURCES)
 
 

@@ -24,8 +24,10 @@ from adaptlab.methods.base import Formula, MethodSpec, SettingInfo, settings_of
 # nothing a learner can act on.
 warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
 
-_MODULES = (full, top_k, bitfit, ln, adapter_houlsby, adapter_pfeiffer, lora, ia3, prefix, prompt,
-            p_tuning)
+# In the Methods page's order, by what gets trained (adaptlab.taxonomy.FAMILIES): every list of
+# methods (menus, tables, the live class's assignments) then reads as that page does.
+_MODULES = (full, top_k, bitfit, ln, prefix, prompt, p_tuning, adapter_houlsby, adapter_pfeiffer,
+            ia3, lora)
 REGISTRY: dict[str, MethodSpec] = {module.SPEC.name: module.SPEC for module in _MODULES}
 
 

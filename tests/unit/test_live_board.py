@@ -67,7 +67,7 @@ def test_round_robin_cycles_through_the_methods_in_registry_order():
 
 
 def test_a_chosen_subset_keeps_the_registry_order_and_refuses_unknown_names():
-    assert assignments.ordered_methods(["prompt", "lora", "full", "lora"]) == ("full", "lora", "prompt")
+    assert assignments.ordered_methods(["lora", "prompt", "full", "lora"]) == ("full", "prompt", "lora")
     with pytest.raises(UserInputError, match="'qlora' is not one"):
         assignments.ordered_methods(["lora", "qlora"])
     with pytest.raises(UserInputError):
@@ -77,12 +77,12 @@ def test_a_chosen_subset_keeps_the_registry_order_and_refuses_unknown_names():
 def test_assign_stores_each_learners_method_and_a_late_joiner_gets_the_next(store, room, other_room):
     assert assignments.assignment_for(store, room, "ann") is None  # nothing assigned yet
     given = assignments.assign(store, room, ["ann", "bob", "cy"], "sentiment", ["lora", "ia3"])
-    assert given == {"ann": "lora", "bob": "ia3", "cy": "lora"}
-    assert assignments.plan(store, room) == assignments.Plan("sentiment", ("lora", "ia3"))
-    assert assignments.assignment_for(store, room, "bob") == ("ia3", "sentiment")
-    assert assignments.assignment_for(store, room, "dee") == ("ia3", "sentiment")  # 4th in rotation
-    assert assignments.assignment_for(store, room, "dee") == ("ia3", "sentiment")  # and it stays
-    assert assignments.assignments(store, room) == {**given, "dee": "ia3"}
+    assert given == {"ann": "ia3", "bob": "lora", "cy": "ia3"}  # (IA)³ comes first, as on Methods
+    assert assignments.plan(store, room) == assignments.Plan("sentiment", ("ia3", "lora"))
+    assert assignments.assignment_for(store, room, "bob") == ("lora", "sentiment")
+    assert assignments.assignment_for(store, room, "dee") == ("lora", "sentiment")  # 4th in rotation
+    assert assignments.assignment_for(store, room, "dee") == ("lora", "sentiment")  # and it stays
+    assert assignments.assignments(store, room) == {**given, "dee": "lora"}
     assert assignments.assignment_for(store, other_room, "ann") is None  # another session is separate
 
 
@@ -147,7 +147,7 @@ def test_best_run_per_method_in_registry_order_without_names(store, room, other_
     board.record_run(store, summary("other", "lora", 1.0, other_room))
     frame = board.runs(store, room, task="sentiment")
     best = board.best_per_method(frame)
-    assert list(best["method"]) == ["full", "lora", "prompt"]
+    assert list(best["method"]) == ["full", "prompt", "lora"]
     lora = best.set_index("method").loc["lora"]
     assert (lora["runs"], lora["best_accuracy"], lora["median_accuracy"]) == (3, 0.8, 0.7)
     assert "learner" not in best.columns

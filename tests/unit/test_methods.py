@@ -156,3 +156,11 @@ def test_every_method_has_a_family_and_source_labels():
         assert set(source_labels(spec.name)) == {"xiao-zhu", "lialin", "ding", "han", "peft-docs"}
     assert "additive" in source_labels("adapter-houlsby")["lialin"]
     assert "reparametrization" in source_labels("lora")["lialin"]
+
+
+def test_the_registry_lists_methods_class_by_class_as_the_methods_page_does():
+    # Every list of methods (menus, tables, a live class's assignments) follows from it.
+    from adaptlab.taxonomy import FAMILIES
+
+    order = [spec.family for spec in REGISTRY.values()]
+    assert order == sorted(order, key=list(FAMILIES).index)
