@@ -37,13 +37,15 @@ st.subheader("What you see")
 st.markdown(scenario.symptom)
 st.caption(view.settings_text(scenario, hidden))
 label = "Run it again" if runs.broken else "Run the broken run"
-if st.button(label, key=widget_key(PAGE, "run"), icon=":material/play_arrow:", type="primary",
-             help="Trains the bundled model for real: a few seconds, up to about 15 on a laptop."):
+# No tooltip: the pointer rests on the button while the run trains, and the tip covered the
+# settings line above it.
+if st.button(label, key=widget_key(PAGE, "run"), icon=":material/play_arrow:", type="primary"):
     outcome = view.run_inline(scenario.broken, "Broken run", hidden)
     if outcome is not None:
         runs.broken, runs.fixed = outcome, None
 if runs.broken is None:
-    st.info("Run the broken run to see its loss curves and facts.", icon=":material/play_arrow:")
+    st.info("Run the broken run to see its loss curves and facts: it trains the bundled model "
+            "for real, a few seconds (up to about 15 on a laptop).", icon=":material/play_arrow:")
     st.stop()
 
 view.charts({"broken": runs.broken}, key=widget_key(PAGE, scenario.id, "broken"), hidden=hidden)

@@ -67,9 +67,9 @@ with settings_box, st.expander(f"More settings: {spec.title}, batch size, max le
 
 ready = config is not None and (task is not None or examples is not None)
 refused = None
+# No tooltip on Train: the pointer rests on it while the run starts, and the tip covered "Steps".
 if slots[4].button("Train", type="primary", icon=":material/play_arrow:", disabled=not ready,
-                   key=widget_key(PAGE, "start"), width="stretch",
-                   help="Starts a new run; a run of yours that is still going is stopped."):
+                   key=widget_key(PAGE, "start"), width="stretch"):
     try:
         start_job(PAGE, spec.name, values, task=task, examples=examples, data_name=file_name,
                   **training)
@@ -102,4 +102,5 @@ if job is not None and job.done:
     results(job)
 elif job is not None:
     st.caption("You can open other pages while this runs: the run keeps going, and its results "
-               "wait here and on Compare.")
+               "wait here and on Compare. Pressing Train again starts a new run and stops this "
+               "one.")
