@@ -86,7 +86,7 @@ PASSCODE = "live-class benchmark passcode 2026"  # >= 12 characters (ui/config_c
 REACH_GOAL_S = CHART_GOAL_S = 2.0
 HEALTH_P99_MS, HEALTH_MAX_MS = 200, 500
 WATCH_S = 0.01
-HEADER = re.compile(r"^\*\*Live question\*\* · .* · `?([^`]+)`?$")  # ui/live_host.py
+HEADER = re.compile(r"^\*\*Live question\*\* · ")  # ui/live_host.py; the prompt comes next
 ANSWERS = re.compile(r"^(\d+) answers?$")  # adaptlab/live/tally._layout: the chart's title
 
 
@@ -101,8 +101,9 @@ class Tab(AppSession):
         super().__init__(base_url)
         self.arrived: dict[tuple[int, ...], float] = {}
         self.fragment_at: dict[tuple[int, ...], str] = {}
-        self.charts: list[tuple[float, str, int]] = []  # (arrival, question id, count) shown
-        self._question = ""  # the id in the answers panel's header, for the chart after it
+        self.charts: list[tuple[float, str, int]] = []  # (arrival, question prompt, count) shown
+        self._question = ""  # the prompt under the answers panel's header, for the chart after it
+        self._after_header = False
 
     def _handle(self, msg) -> None:
         super()._handle(msg)
@@ -111,8 +112,10 @@ class Tab(AppSession):
         path, now, element = tuple(msg.metadata.delta_path), time.time(), msg.delta.new_element
         self.arrived[path], self.fragment_at[path] = now, msg.delta.fragment_id
         kind = element.WhichOneof("type")
-        if kind == "markdown" and (match := HEADER.match(element.markdown.body)):
-            self._question = re.sub(r"\\(.)", r"\1", match.group(1))  # ui.text.plain escapes
+        if kind == "markdown" and HEADER.match(element.markdown.body):
+            self._after_header = True  # the header names the topic; the prompt names the question
+        elif kind == "markdown" and self._after_header:
+            self._question, self._after_header = element.markdown.body, False
         elif kind == "plotly_chart":
             title = json.loads(element.plotly_chart.spec)["layout"].get("title", {})
             if match := ANSWERS.match(str(title.get("text", ""))):
@@ -324,7 +327,7 @@ async def one_push(host: Tab, tabs: list[Tab], watcher: CommitWatcher, item, arg
         await asyncio.sleep(WATCH_S)  # the watcher's next look at the file
     committed = len(watcher.answers_to(pid))
     with contextlib.suppress(TimeoutError):  # the chart has counted every committed answer
-        await host.wait_for(lambda: any(q == question.id and n >= committed
+        await host.wait_for(lambda: any(q == question.prompt and n >= committed
                                         for _, q, n in host.charts), args.timeout)
     return measure_push(host, watcher, pid, question, clicked, learners)
 
@@ -335,7 +338,7 @@ def measure_push(host: Tab, watcher: CommitWatcher, pid: int, question: ChoiceQu
     # (a value below 0 would be the watcher's own lateness, at most WATCH_S: counted as 0)
     reach = [max(0.0, r["seen_at"] - row["seen"]) for r in learners if r["seen_at"] is not None]
     answers = watcher.answers_to(pid)
-    shown = [(t, n) for t, q, n in host.charts if q == question.id]
+    shown = [(t, n) for t, q, n in host.charts if q == question.prompt]
     chart = []
     for rank, answer in enumerate(answers, start=1):
         counted = min((t for t, n in shown if n >= rank and t >= answer["seen"] - WATCH_S),
