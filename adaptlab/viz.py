@@ -344,8 +344,8 @@ def label_positions(x: pd.Series, y: pd.Series, text: pd.Series, x_range: list[f
     px_per_decade = geometry.plot_width / (x_range[1] - x_range[0])
     obstacles = [_marker_box(px, py, px_per_decade, geometry) for px, py in zip(x, y, strict=True)]
     # Outside the y range a label is cut off (P-tuning at 0 %, labelled under its point).
-    low, high = (edge * geometry.per_unit_y for edge in ACCURACY_Y_RANGE)
-    obstacles += [_Box(0.0, low - 500, 1e9, 500), _Box(0.0, high + 500, 1e9, 500)]
+    bottom, top = (edge * geometry.per_unit_y for edge in ACCURACY_Y_RANGE)
+    obstacles += [_Box(0.0, bottom - 500, 1e9, 500), _Box(0.0, top + 500, 1e9, 500)]
     if y_span is not None:
         obstacles += [_error_bar_box(px, low, high, px_per_decade, geometry)
                       for px, low, high in zip(x, *y_span, strict=True) if high > low]
