@@ -84,16 +84,25 @@ def focused_name(page) -> str:
     return page.evaluate(FOCUSED_NAME_JS)
 
 
-def tab_to(page, name: str | re.Pattern, limit: int = 120, back: bool = False) -> str:
+def tab_to(page, name: str | re.Pattern, limit: int = 120, back: bool = False,
+           pauses: int = 3) -> str:
     """Press Tab (Shift+Tab with `back`) until the focused element's name is `name` (or matches
-    the pattern); return that name. Fails with the names passed on the way."""
+    the pattern); return that name. Fails with the names passed on the way.
+
+    After `limit` presses without it, wait a moment and go round again (`pauses` times), as a
+    reader would whose screen is still drawing: on a busy machine a page's widgets can appear a
+    few seconds after its script has finished (seen in CI: Train's title, panel and expanders
+    were there, its method, steps and Train button not yet)."""
     seen = []
-    for _ in range(limit):
-        page.keyboard.press("Shift+Tab" if back else "Tab")
-        now = focused_name(page)
-        if (now == name) if isinstance(name, str) else name.search(now):
-            return now
-        seen.append(now[:60])
+    for round_ in range(pauses + 1):
+        if round_:
+            page.wait_for_timeout(2_000)
+        for _ in range(limit):
+            page.keyboard.press("Shift+Tab" if back else "Tab")
+            now = focused_name(page)
+            if (now == name) if isinstance(name, str) else name.search(now):
+                return now
+            seen.append(now[:60])
     raise AssertionError(f"Tab never reached {name!r}; passed {seen[-40:]}")
 
 
