@@ -8,6 +8,7 @@ colour is never the only cue.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -253,11 +254,15 @@ class LabelGeometry:
     line: float = 13
     offset: float = 14
     marker: float = 12
+    # The reference points' method names drawn beside them. A phone's plot is about 270 px
+    # wide: eleven names overlapped and ran off its edges, so there a tap names each point.
+    names_on_points: bool = True
 
 
 LAPTOP_LABELS = LabelGeometry()
 # for_projector(): type 1.5 times larger, markers a third larger, the chart a quarter taller.
 PROJECTOR_LABELS = LabelGeometry(per_unit_y=270 * 1.25, char=9, line=19, offset=19, marker=16)
+PHONE_LABELS = LabelGeometry(plot_width=270, names_on_points=False)
 ACCURACY_Y_RANGE = (-0.05, 1.1)  # 0 % to 100 %, with room for the labels of points at both
 _X_PAD_DECADES = 0.4  # room for the first and last points' labels inside the plot
 # Where plotly puts a label for each textposition, from its marker's centre: x in half label
@@ -382,19 +387,21 @@ def accuracy_vs_params(reference: pd.DataFrame, mine: pd.DataFrame, chance: floa
     # above, or its label falls under the plot's bottom edge.
     run_label = {row.run: "bottom center" if row.headline >= LOW_RUN else "top center"
                  for row in mine.itertuples()}
+    named = labels.names_on_points
     place = label_positions(
         reference["trainable_params"], reference["headline"], reference["title"], x_range, labels,
         y_span=(reference["headline_min"], reference["headline_max"]),
         drawn=[LabelledPoint(row.trainable_params, row.headline, row.run, run_label[row.run])
-               for row in mine.itertuples()])
+               for row in mine.itertuples()]) if named else None
     for family, (colour, symbol) in FAMILY_STYLE.items():
         part = reference[reference["family"] == family]
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=part["trainable_params"].tolist(), y=part["headline"].tolist(), mode="markers+text",
+            x=part["trainable_params"].tolist(), y=part["headline"].tolist(),
+            mode="markers+text" if named else "markers",
             name=f"reference: {family_name(family)}", text=part["title"].tolist(),
-            textposition=place[reference["family"] == family].tolist(),
+            textposition=place[reference["family"] == family].tolist() if named else None,
             textfont={"size": 11}, opacity=0.55,
             marker={"color": colour, "symbol": symbol, "size": 11},
             error_y={"type": "data", "symmetric": False,
@@ -470,6 +477,32 @@ def _accuracy_frame(fig: go.Figure, chance: float | None, metric: str) -> go.Fig
 # ---------------------------------------------------------------- projector mode
 
 PROJECTOR_FONT = 18  # px; plotly's default is 12, unreadable from the back of a room
+
+
+PHONE_LEGEND_CHARS = 34  # what one line of a 12 px legend holds beside its symbol at 360 px
+PHONE_LEGEND_LINE_PX = 17
+
+
+def for_phone(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` for a phone's narrow screen: every legend entry wrapped onto lines of at
+    most PHONE_LEGEND_CHARS characters. A horizontal legend does not wrap its entries itself;
+    a long one ran off the screen ("...scaling vectors inserted in the com")."""
+    narrow = go.Figure(fig)
+    added_lines = 0
+    for trace in narrow.data:
+        if trace.name and len(trace.name) > PHONE_LEGEND_CHARS:
+            lines = textwrap.wrap(trace.name, PHONE_LEGEND_CHARS)
+            trace.name = "<br>".join(lines)
+            added_lines += len(lines) - 1 if trace.showlegend is not False else 0
+    legend = narrow.layout.legend
+    if legend.orientation == "h" and (legend.y or 0) < 0:
+        # Below the plot at a fixed fraction of it, the taller legend ran into the x-axis
+        # title; from the figure's bottom edge it pushes the plot up instead, and the figure
+        # grows by the added lines so the plot keeps its height.
+        narrow.update_layout(legend={"yref": "container", "y": 0, "yanchor": "bottom"})
+        if narrow.layout.height:
+            narrow.update_layout(height=narrow.layout.height + PHONE_LEGEND_LINE_PX * added_lines)
+    return narrow
 
 
 def for_projector(fig: go.Figure, font: int = PROJECTOR_FONT) -> go.Figure:

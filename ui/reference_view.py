@@ -14,7 +14,7 @@ from adaptlab.data import list_tasks, task_title
 from adaptlab.errors import UserInputError
 from adaptlab.methods import REGISTRY
 from adaptlab.reference import Sweep, card_section, load_sweep
-from ui.charts import plotly_chart
+from ui.charts import on_a_phone, plotly_chart
 from ui.state import learner
 from ui.text import plain
 
@@ -67,7 +67,7 @@ def task_picker(key: str, jobs: list) -> str:
 
 def accuracy_chart(task: str, jobs: list, key: str) -> None:
     """The chart with its caption; a missing results file is a message, not a traceback."""
-    from adaptlab.viz import LAPTOP_LABELS, PROJECTOR_LABELS, accuracy_vs_params
+    from adaptlab.viz import LAPTOP_LABELS, PHONE_LABELS, PROJECTOR_LABELS, accuracy_vs_params
 
     sweep, problem = _sweep()
     if sweep is None:
@@ -80,14 +80,17 @@ def accuracy_chart(task: str, jobs: list, key: str) -> None:
     chance = reference["chance"].dropna()
     chance = float(chance.iloc[0]) if len(chance) else None
     metric = "balanced accuracy (held-out)" if chance is not None else "exact match (held-out)"
-    labels = PROJECTOR_LABELS if learner().projector else LAPTOP_LABELS  # ui.charts enlarges it
+    phone = on_a_phone() and not learner().projector
+    # ui.charts enlarges it for a projector, wraps its legend for a phone
+    labels = PROJECTOR_LABELS if learner().projector else PHONE_LABELS if phone else LAPTOP_LABELS
     plotly_chart(accuracy_vs_params(reference, mine, chance, metric, labels), key=key,
                  alt=f"{metric} against trainable parameters on {task}: {len(reference)} "
                      f"methods from the reference sweep and {len(mine)} of your runs.")
     st.caption(f"Faint points: each method with its own defaults, mean of "
                f"{int(reference['seeds'].max())} seeds (bars: lowest and highest seed), measured "
                f"on {sweep.created} ({plain(sweep.machine)}). Outlined points: your finished runs "
-               "on this task. Shape and colour give the family (what gets trained).")
+               "on this task. Shape and colour give the family (what gets trained)."
+               + (" Tap a point for its method." if phone else ""))
 
 
 def expectations(task: str) -> None:

@@ -3,7 +3,8 @@
 or metric title cut off, every select wide enough for its value, charts drawn in larger type.
 Then the big numbers: no metric number cut off ("1,557,…") with the longest counts (GPT-2 XL)
 and after a Diagnose run, in normal and projector mode; the Train panel's three key numbers on a
-1280x720 screen after a run; and a phone's title that keeps "GPT-2" on one line.
+1280x720 screen after a run; and a phone's title that keeps "GPT-2" on one line, and its
+Methods chart, whose legend stays on screen and whose points are named by a tap.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from adaptlab.methods import REGISTRY
 from tests.browser.conftest import wait_for_run
 from tests.browser.screens import (
     PAGE_NAMES,
@@ -193,3 +195,53 @@ def test_a_phone_keeps_gpt_2_on_one_line_in_the_train_title(browser, lab_url, wi
         return new Set([...range.getClientRects()].map(r => Math.round(r.bottom))).size; }""")
     context.close()
     assert lines == 1, '"GPT-2" breaks across lines in the Train title on a phone'
+
+
+# What Chrome on an Android phone sends; ui/charts.py lays out charts for a phone by its "Mobi".
+PHONE_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "Chrome/131.0.0.0 Mobile Safari/537.36")
+
+CHART_TEXT_OUTSIDE = """chart => {
+    const box = chart.querySelector('.main-svg').getBoundingClientRect();
+    return [...chart.querySelectorAll('.legendtext, .textpoint text')]
+        .filter(t => { const r = t.getBoundingClientRect();
+                       return r.left < box.left - 1 || r.right > box.right + 1; })
+        .map(t => t.textContent);
+}"""
+
+
+def test_a_phone_keeps_the_methods_chart_legend_on_screen_and_names_points_by_a_tap(
+        browser, lab_url):  # noqa: F811
+    # On a 390 px phone the legend ran off the screen ("...inserted in the com") and eleven
+    # method names overlapped across the plot's edges.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, user_agent=PHONE_AGENT)
+    page = context.new_page()
+    open_app(page, lab_url)  # Home first: a fresh server's first deep link skips app.py
+    page.goto(f"{lab_url}/methods")  # a phone's sidebar is folded away
+    wait_for_run(page)
+    chart = page.get_by_test_id("stPlotlyChart").first
+    chart.scroll_into_view_if_needed()
+    expect(chart.locator(".legendtext").first).to_be_visible()
+    outside = chart.evaluate(CHART_TEXT_OUTSIDE)
+    legend_lines = chart.locator(".legendtext tspan.line").count()
+    legend_top, axis_title_bottom = chart.evaluate("""chart => [
+        chart.querySelector('.legend').getBoundingClientRect().top,
+        chart.querySelector('.g-xtitle').getBoundingClientRect().bottom]""")
+    names_on_points = chart.locator(".textpoint").count()
+    tap_hint = page.get_by_text("Tap a point for its method.", exact=False).count()
+    context.close()
+    assert outside == [], f"chart text beyond the phone's chart: {outside}"
+    assert legend_lines > 0, "no legend entry was wrapped onto lines"
+    assert legend_top >= axis_title_bottom - 1, "the legend covers the x-axis title"
+    assert names_on_points == 0, "method names drawn beside the points on a phone"
+    assert tap_hint == 1, "the caption does not say that a tap names a point"
+
+
+def test_a_laptop_keeps_the_method_names_beside_the_points(page, lab_url):  # noqa: F811
+    open_app(page, lab_url)
+    visit(page, "Methods")
+    chart = page.get_by_test_id("stPlotlyChart").first
+    expect(chart.locator(".textpoint").first).to_be_attached()
+    assert chart.locator(".textpoint").count() == len(REGISTRY)  # no runs yet: the reference
+    expect(page.get_by_text("Tap a point for its method.", exact=False)).to_have_count(0)

@@ -11,12 +11,16 @@ from adaptlab.reference import load_sweep
 from adaptlab.viz import (
     ACCURACY_Y_RANGE,
     LAPTOP_LABELS,
+    PHONE_LABELS,
+    PHONE_LEGEND_CHARS,
+    PHONE_LEGEND_LINE_PX,
     PROJECTOR_LABELS,
     LabelledPoint,
     _error_bar_box,
     _label_box,
     _marker_box,
     accuracy_vs_params,
+    for_phone,
     label_boxes,
     label_positions,
     log_x_range,
@@ -132,3 +136,36 @@ def test_a_run_near_zero_is_labelled_above_its_point_inside_the_plot():
                                 chance=0.5, metric="accuracy")
     where = {trace.name: trace.textposition for trace in figure.data}
     assert where == {"run 1: LoRA": "bottom center", "run 2: LoRA": "top center"}
+
+
+def test_a_phone_draws_no_names_beside_the_reference_points_and_a_tap_still_names_each():
+    frame = reference_frame(load_sweep(), list_tasks()[0].name)
+    mine = pd.DataFrame({"run": ["run 1: LoRA"], "family": ["reparameterized"],
+                         "trainable_params": [24_576], "headline": [0.6]})
+    figure = accuracy_vs_params(frame, mine, chance=None, metric="accuracy", labels=PHONE_LABELS)
+    reference = [t for t in figure.data if t.name.startswith("reference: ")]
+    assert {t.mode for t in reference} == {"markers"}
+    assert sorted(n for t in reference for n in t.text) == sorted(frame["title"])
+    assert all("%{text}" in t.hovertemplate for t in reference)
+    run = next(t for t in figure.data if t.name == "run 1: LoRA")
+    assert run.mode == "markers+text" and run.text == ("run 1: LoRA",)  # the learner's own: named
+
+
+def test_a_phone_wraps_long_legend_entries_and_leaves_the_figure_it_was_given():
+    frame = reference_frame(load_sweep(), list_tasks()[0].name)
+    figure = accuracy_vs_params(frame, NO_RUNS, chance=None, metric="accuracy")
+    narrow = for_phone(figure)
+    names = {t.name for t in figure.data}
+    assert max(map(len, names)) > PHONE_LEGEND_CHARS  # the test has something to wrap
+    for before, after in zip(figure.data, narrow.data, strict=True):
+        lines = after.name.split("<br>")
+        assert " ".join(lines) == before.name
+        assert max(map(len, lines)) <= PHONE_LEGEND_CHARS
+        assert len(lines) == 1 or len(before.name) > PHONE_LEGEND_CHARS
+    assert {t.name for t in figure.data} == names
+    # Anchored to the figure's bottom edge, which grows by the added lines: the plot keeps its
+    # height, and the taller legend pushes it up rather than running into the axis title.
+    assert (narrow.layout.legend.yref, narrow.layout.legend.y) == ("container", 0)
+    added = sum(t.name.count("<br>") for t in narrow.data)
+    assert added > 0
+    assert narrow.layout.height == figure.layout.height + PHONE_LEGEND_LINE_PX * added
