@@ -262,7 +262,7 @@ class LabelGeometry:
 LAPTOP_LABELS = LabelGeometry()
 # for_projector(): type 1.5 times larger, markers a third larger, the chart a quarter taller.
 PROJECTOR_LABELS = LabelGeometry(per_unit_y=270 * 1.25, char=9, line=19, offset=19, marker=16)
-PHONE_LABELS = LabelGeometry(plot_width=270, names_on_points=False)
+PHONE_LABELS = LabelGeometry(names_on_points=False)  # so nothing to place
 ACCURACY_Y_RANGE = (-0.05, 1.1)  # 0 % to 100 %, with room for the labels of points at both
 _X_PAD_DECADES = 0.4  # room for the first and last points' labels inside the plot
 # Where plotly puts a label for each textposition, from its marker's centre: x in half label
@@ -485,8 +485,9 @@ PHONE_LEGEND_LINE_PX = 17
 
 def for_phone(fig: go.Figure) -> go.Figure:
     """A copy of `fig` for a phone's narrow screen: every legend entry wrapped onto lines of at
-    most PHONE_LEGEND_CHARS characters. A horizontal legend does not wrap its entries itself;
-    a long one ran off the screen ("...scaling vectors inserted in the com")."""
+    most PHONE_LEGEND_CHARS characters (a horizontal legend does not wrap its entries itself; a
+    long one ran off the screen, "...scaling vectors inserted in the com"), and a legend below
+    the plot moved to the figure's bottom edge, the figure taller by the added lines."""
     narrow = go.Figure(fig)
     added_lines = 0
     for trace in narrow.data:

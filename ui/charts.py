@@ -23,16 +23,21 @@ if TYPE_CHECKING:
 PHONE_AGENT = "Mobi"
 
 
-def on_a_phone() -> bool:
-    return PHONE_AGENT in (st.context.headers or {}).get("User-Agent", "")
+def chart_screen() -> str:
+    """"projector", "phone" or "laptop": how this session's charts are laid out. Projector mode,
+    the learner's own choice, comes before the guess from the User-Agent."""
+    if learner().projector:
+        return "projector"
+    return "phone" if PHONE_AGENT in (st.context.headers or {}).get("User-Agent", "") else "laptop"
 
 
 def plotly_chart(fig: go.Figure, *, key: str, alt: str, **kwargs: Any) -> None:
-    if learner().projector:
+    screen = chart_screen()
+    if screen == "projector":
         from adaptlab.viz import for_projector
 
         fig = for_projector(fig)
-    elif on_a_phone():
+    elif screen == "phone":
         from adaptlab.viz import for_phone
 
         fig = for_phone(fig)

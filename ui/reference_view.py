@@ -14,8 +14,7 @@ from adaptlab.data import list_tasks, task_title
 from adaptlab.errors import UserInputError
 from adaptlab.methods import REGISTRY
 from adaptlab.reference import Sweep, card_section, load_sweep
-from ui.charts import on_a_phone, plotly_chart
-from ui.state import learner
+from ui.charts import chart_screen, plotly_chart
 from ui.text import plain
 
 
@@ -80,9 +79,8 @@ def accuracy_chart(task: str, jobs: list, key: str) -> None:
     chance = reference["chance"].dropna()
     chance = float(chance.iloc[0]) if len(chance) else None
     metric = "balanced accuracy (held-out)" if chance is not None else "exact match (held-out)"
-    phone = on_a_phone() and not learner().projector
-    # ui.charts enlarges it for a projector, wraps its legend for a phone
-    labels = PROJECTOR_LABELS if learner().projector else PHONE_LABELS if phone else LAPTOP_LABELS
+    screen = chart_screen()  # ui.charts also enlarges it for a projector, wraps its legend for a phone
+    labels = {"projector": PROJECTOR_LABELS, "phone": PHONE_LABELS, "laptop": LAPTOP_LABELS}[screen]
     plotly_chart(accuracy_vs_params(reference, mine, chance, metric, labels), key=key,
                  alt=f"{metric} against trainable parameters on {task}: {len(reference)} "
                      f"methods from the reference sweep and {len(mine)} of your runs.")
@@ -90,7 +88,7 @@ def accuracy_chart(task: str, jobs: list, key: str) -> None:
                f"{int(reference['seeds'].max())} seeds (bars: lowest and highest seed), measured "
                f"on {sweep.created} ({plain(sweep.machine)}). Outlined points: your finished runs "
                "on this task. Shape and colour give the family (what gets trained)."
-               + (" Tap a point for its method." if phone else ""))
+               + (" Tap a point for its method." if screen == "phone" else ""))
 
 
 def expectations(task: str) -> None:
