@@ -11,6 +11,11 @@ finished running the script (tests/browser/conftest.py's server and browser mach
   learning order, each visited for the first time (what the issue timed: Methods took 8.8 s).
   With --think S the visitor reads each page for S seconds before the next click (a learner
   does; the engine then loads in the background, ui/warmup.py); the default 0 clicks at once.
+- `returning_first_visit_s` and `returning_baseline_s` (with --returning): the cold first
+  visits again, of the pages and of the baselines below, but by a browser that opened each of
+  them before, on earlier servers at the same address (a learner's second class). Streamlit
+  serves its hashed browser code as immutable, so that browser's cache already holds it,
+  compiled, Plotly's module included.
 
 - `baseline_s`: the floor on this machine, measured in the same run: a fresh server of a bare
   Streamlit script (a title only) and of one with a single Plotly chart (and, for comparison,
@@ -25,6 +30,7 @@ Prints JSON (also written to --json-out). With --screenshots DIR it saves full-p
 Home, Methods and Parameters on the path (docs/screenshots/ is where the README takes them from).
 
     python benchmarks/page_load.py [--only methods,train] [--think 3] [--skip-cold] [--app-py]
+                                   [--returning]
                                    [--repeat 3] [--screenshots docs/screenshots] [--json-out FILE]
 """
 
@@ -49,7 +55,10 @@ from tests.browser.conftest import (  # noqa: E402
     CHROMIUM_ARGS,
     PAGE_TIMEOUT_MS,
     VIEWPORT,
+    free_port,
     full_page_screenshot,
+    launch_server,
+    stop_server,
     streamlit_server,
     wait_for_run,
 )
@@ -111,18 +120,54 @@ def cold_visits(browser, log: Path, only: list[str], script: str = "serve.py") -
     return times
 
 
+def baseline_scripts() -> dict[str, str]:
+    """Each BASELINES script written to a file of its own: name -> path."""
+    folder = Path(tempfile.mkdtemp())
+    for name, source in BASELINES.items():
+        (folder / f"{name}.py").write_text(source)
+    return {name: str(folder / f"{name}.py") for name in BASELINES}
+
+
 def baseline_visits(browser, log: Path) -> dict[str, float]:
     """Each BASELINES script as the cold first visit of its own fresh server."""
-    folder = Path(tempfile.mkdtemp())
     times = {}
-    for name, source in BASELINES.items():
-        script = folder / f"{name}.py"
-        script.write_text(source)
-        with streamlit_server(log, script=str(script)) as url:
+    for name, script in baseline_scripts().items():
+        with streamlit_server(log, script=script) as url:
             page = browser.new_page(viewport=VIEWPORT)
             times[name] = open_and_time(page, url, "Baseline")
             page.close()
     return times
+
+
+def returning_visits(playwright, log: Path, only: list[str]) -> dict[str, dict[str, float]]:
+    """The baselines and each page as the first visit of a fresh server, by a browser (its own
+    profile on disk) that opened each of them twice before, on earlier servers at the same
+    port: Chromium keeps a script's compiled code from its second load on."""
+    # name -> (server script, url path, heading)
+    visits = {f"baseline:{name}": (script, "", "Baseline")
+              for name, script in baseline_scripts().items()}
+    visits.update({path or "home": ("serve.py", path, PAGES[path][1]) for path in only})
+    port = free_port()
+    context = playwright.chromium.launch_persistent_context(
+        tempfile.mkdtemp(), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=VIEWPORT)
+    times = {}
+    try:
+        for visit in (1, 2, 3):  # the third is timed
+            for name, (script, path, heading) in visits.items():
+                proc, url = launch_server(log, port=port, script=script)
+                try:
+                    page = context.new_page()
+                    took = open_and_time(page, f"{url}/{path}", heading)
+                    page.close()
+                finally:
+                    stop_server(proc)
+                if visit == 3:
+                    times[name] = took
+    finally:
+        context.close()
+    baselines = {k.split(":", 1)[1]: v for k, v in times.items() if k.startswith("baseline:")}
+    return {"returning_baseline_s": baselines,
+            "returning_first_visit_s": {k: v for k, v in times.items() if ":" not in k}}
 
 
 def medians(rounds: list[dict[str, float]]) -> dict[str, float]:
@@ -148,7 +193,7 @@ def path_visits(browser, log: Path, only: list[str], shots: Path | None,
     return times
 
 
-def one_round(browser, log: Path, wanted: list[str],
+def one_round(playwright, browser, log: Path, wanted: list[str],
               args: argparse.Namespace) -> dict[str, dict[str, float]]:
     """Every measurement the arguments ask for, once, in the order the report lists them."""
     times = {"baseline_s": baseline_visits(browser, log)}
@@ -156,6 +201,8 @@ def one_round(browser, log: Path, wanted: list[str],
         times["cold_first_visit_s"] = cold_visits(browser, log, wanted)
         if args.app_py:
             times["cold_first_visit_app_py_s"] = cold_visits(browser, log, wanted, "app.py")
+    if args.returning:
+        times.update(returning_visits(playwright, log, wanted))
     times["path_first_visit_s"] = path_visits(browser, log, wanted, args.screenshots, args.think)
     return times
 
@@ -166,6 +213,9 @@ def main() -> None:
     parser.add_argument("--skip-cold", action="store_true", help="only the sidebar path")
     parser.add_argument("--app-py", action="store_true",
                         help="also time cold visits through `streamlit run app.py` (not with --skip-cold)")
+    parser.add_argument("--returning", action="store_true",
+                        help="also time each page's first visit by a browser that opened AdaptLab "
+                             "before (its cache warm), on a fresh server")
     parser.add_argument("--think", type=float, default=0.0,
                         help="seconds on each page before the next click (path only)")
     parser.add_argument("--screenshots", type=Path, help="save home/methods/parameters PNGs here")
@@ -187,10 +237,11 @@ def main() -> None:
     report: dict = {"budget_s": BUDGET_S, "think_s": args.think, "rounds": args.repeat}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        rounds = [one_round(browser, log, wanted, args) for _ in range(args.repeat)]
+        rounds = [one_round(p, browser, log, wanted, args) for _ in range(args.repeat)]
         browser.close()
     report.update({kind: medians([r[kind] for r in rounds]) for kind in rounds[0]})
     report["over_budget"] = sorted({f"{kind}:{name}" for kind in ("cold_first_visit_s",
+                                                                    "returning_first_visit_s",
                                                                     "path_first_visit_s")
                                     for name, s in report.get(kind, {}).items() if s > BUDGET_S})
     report.update({"cpu_count": os.cpu_count(), "load_avg_1min": round(os.getloadavg()[0], 2),
