@@ -92,8 +92,8 @@ def test_every_csv_writer_goes_through_the_spreadsheet_module():
                 offenders.append((path.relative_to(ROOT).as_posix(), needle))
     # The known writers, each checked to pass its cells through safe_row/safe_frame/safe CSV:
     allowed = {("adaptlab/quiz/export.py", "csv.DictWriter("),
-               ("pages/instructor.py", ".to_csv(")}
+               ("ui/class_results.py", ".to_csv(")}
     assert set(offenders) <= allowed, set(offenders) - allowed
     assert "safe_row(" in (ROOT / "adaptlab/quiz/export.py").read_text(encoding="utf-8")
-    instructor = (ROOT / "pages/instructor.py").read_text(encoding="utf-8")
-    assert instructor.count(".to_csv(") == instructor.count("spreadsheet_safe(")
+    instructor = (ROOT / "ui/class_results.py").read_text(encoding="utf-8")
+    assert instructor.count(".to_csv(") == instructor.count("spreadsheet_safe(") == 3
