@@ -143,17 +143,18 @@ def returning_visits(playwright, log: Path, only: list[str]) -> dict[str, dict[s
     """The baselines and each page as the first visit of a fresh server, by a browser (its own
     profile on disk) that opened each of them twice before, on earlier servers at the same
     port: Chromium keeps a script's compiled code from its second load on."""
-    # name -> (server script, url path, heading)
-    visits = {f"baseline:{name}": (script, "", "Baseline")
-              for name, script in baseline_scripts().items()}
-    visits.update({path or "home": ("serve.py", path, PAGES[path][1]) for path in only})
+    # (report key, name, server script, url path, heading), each visited three times
+    visits = [("returning_baseline_s", name, script, "", "Baseline")
+              for name, script in baseline_scripts().items()]
+    visits += [("returning_first_visit_s", path or "home", "serve.py", path, PAGES[path][1])
+               for path in only]
+    times: dict[str, dict[str, float]] = {"returning_baseline_s": {}, "returning_first_visit_s": {}}
     port = free_port()
     context = playwright.chromium.launch_persistent_context(
         tempfile.mkdtemp(), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=VIEWPORT)
-    times = {}
     try:
         for visit in (1, 2, 3):  # the third is timed
-            for name, (script, path, heading) in visits.items():
+            for kind, name, script, path, heading in visits:
                 proc, url = launch_server(log, port=port, script=script)
                 try:
                     page = context.new_page()
@@ -162,12 +163,10 @@ def returning_visits(playwright, log: Path, only: list[str]) -> dict[str, dict[s
                 finally:
                     stop_server(proc)
                 if visit == 3:
-                    times[name] = took
+                    times[kind][name] = took
     finally:
         context.close()
-    baselines = {k.split(":", 1)[1]: v for k, v in times.items() if k.startswith("baseline:")}
-    return {"returning_baseline_s": baselines,
-            "returning_first_visit_s": {k: v for k, v in times.items() if ":" not in k}}
+    return times
 
 
 def medians(rounds: list[dict[str, float]]) -> dict[str, float]:

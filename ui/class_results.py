@@ -23,6 +23,7 @@ from ui.store_access import open_store, read_safely
 
 Number = st.column_config.NumberColumn
 
+
 def question_column() -> dict:
     """The question's full text, cut to the column: in projector mode's larger type narrower
     (320 px holds its first 30-odd characters), so that the numbers and the most chosen wrong
@@ -63,11 +64,8 @@ QUESTION_GAINS = {
 }
 
 
-def table(frame, columns: dict, question: bool = False) -> None:
-    """`frame` with `columns` (name -> label or column config) shown, in that order; with
-    `question`, its question text first."""
-    if question:
-        columns = {"question": question_column(), **columns}
+def table(frame, columns: dict) -> None:
+    """`frame` with `columns` (name -> label or column config) shown, in that order."""
     st.dataframe(frame, hide_index=True, column_order=list(columns), column_config=columns)
 
 
@@ -84,7 +82,7 @@ def results_section() -> None:
     st.caption(f"Marks follow the policy learners see. Topic sections: {INTERACTIVE.describe()} "
                f"Lesson-path quizzes: {SINGLE_TRY.describe()} The most chosen wrong answer shows "
                "which misconception to address in class.")
-    table(stats, QUESTION_STATS, question=True)
+    table(stats, {"question": question_column(), **QUESTION_STATS})
     st.download_button("Download per-question statistics (CSV)",
                        spreadsheet_safe(stats).to_csv(index=False),
                        file_name="adaptlab_question_stats.csv", mime="text/csv",
@@ -115,7 +113,7 @@ def gains_section() -> None:
         table(topics, TOPIC_GAINS)
         by_question = class_question_gains(path, frame)
         by_question.insert(1, "question", by_question["question_id"].map(describe_question))
-        table(by_question, QUESTION_GAINS, question=True)
+        table(by_question, {"question": question_column(), **QUESTION_GAINS})
         st.download_button("Download gains per question (CSV)",
                            spreadsheet_safe(by_question).to_csv(index=False),
                            file_name=f"adaptlab_gains_{path.id}.csv", mime="text/csv",
