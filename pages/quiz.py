@@ -112,9 +112,14 @@ with review_tab:
     elif not attempts:
         st.info("No answers saved yet.")
     else:
+        # Both texts cut to a width that leaves Result and Score in view at 1280 px, in
+        # projector mode too; a cell shows its whole text when clicked.
         st.dataframe(pd.DataFrame(review_rows(attempts)), hide_index=True,
-                     column_config={"when": st.column_config.DatetimeColumn(
-                         "When", format="YYYY-MM-DD HH:mm"), "result": "Result",
-                         "score": st.column_config.NumberColumn("Score", format="%.2f"),
-                         "try": "Try", "your answer": "Your answer", "question": "Question",
-                         "topic": "Topic", "where": "Where"})
+                     column_config={"question": st.column_config.TextColumn("Question", width=320),
+                                    "your answer": st.column_config.TextColumn("Your answer",
+                                                                               width=300),
+                                    "result": "Result", "try": "Try",
+                                    "score": st.column_config.NumberColumn("Score", format="%.2f"),
+                                    "when": st.column_config.DatetimeColumn(
+                                        "When", format="YYYY-MM-DD HH:mm"),
+                                    "topic": "Topic", "where": "Where"})

@@ -86,7 +86,7 @@ def _assign_form(store: Store, session_id: int) -> None:
                          "names: keep this folded on the projector)"):
             st.dataframe(pd.DataFrame({"learner": list(given),
                                        "method": [board.title(m) for m in given.values()]}),
-                         hide_index=True)
+                         hide_index=True, column_config={"learner": "Learner", "method": "Method"})
 
 
 # ---------------------------------------------------------------- the projector board

@@ -172,11 +172,13 @@ def describe_context(context: str) -> str:
 
 
 def review_rows(attempts: list[Attempt]) -> list[dict[str, object]]:
-    """Newest first, in plain words; shown with st.dataframe, which never renders HTML."""
-    return [{"when": a.created_at,
-             "result": "right" if a.correct else ("partly right" if a.score > 0 else "wrong"),
-             "score": a.score, "try": a.try_number,
+    """Newest first, in plain words; shown with st.dataframe, which never renders HTML.
+
+    The question, the answer and the result come first: a learner reads them together, and at
+    1280 px with the answer's full text the columns after it sit behind a sideways scroll."""
+    return [{"question": describe_question(a.question_id),
              "your answer": describe_answer(a.question_id, a.answer),
-             "question": describe_question(a.question_id), "topic": TOPICS.get(a.topic, a.topic),
-             "where": describe_context(a.context)}
+             "result": "right" if a.correct else ("partly right" if a.score > 0 else "wrong"),
+             "score": a.score, "try": a.try_number, "when": a.created_at,
+             "topic": TOPICS.get(a.topic, a.topic), "where": describe_context(a.context)}
             for a in reversed(attempts)]

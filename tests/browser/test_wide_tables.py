@@ -1,10 +1,14 @@
-"""The instructor's class results at 1280x720, on a laptop and in projector mode: the numbers an
-instructor reads first (% right first try, mean mark, the most chosen wrong answer) are in view
-beside the question, not behind a sideways scroll. Before, the tables opened on Id, Question,
-Topic, Learners and Tries, and those columns sat off screen to the right.
+"""Tables of long texts at 1280x720, on a laptop and in projector mode: the columns read first
+are in view, not behind a sideways scroll.
+
+- The instructor's class results: % right first try, mean mark and the most chosen wrong answer
+  beside the question. Before, the tables opened on Id, Question, Topic, Learners and Tries.
+- A learner's review of past answers: the question, their answer, the result and the score.
+  Before, it opened on When, Result, Score, Try and the answer's full text, and the question
+  the answer belonged to sat off screen to the right.
 
 The data grid draws on a canvas; for screen readers it keeps a table of the columns it has
-drawn in view, whose headers are what this test reads.
+drawn in view, whose headers are what these tests read.
 """
 
 from __future__ import annotations
@@ -18,17 +22,17 @@ from playwright.sync_api import expect
 from adaptlab.quiz import ChoiceQuestion, bundled_bank
 from adaptlab.store import Store
 from tests.browser.conftest import lab_server, wait_for_run
-from tests.browser.screens import SIZES, open_app, visit
+from tests.browser.screens import SIZES, open_app, start_quiz, visit
 
 pytestmark = pytest.mark.browser
-PASSCODE = "instructor tables passcode 2026"
+PASSCODE = "wide tables passcode 2026"
 
 
 @pytest.fixture(scope="module")
 def class_url(tmp_path_factory, chromium_path) -> Iterator[str]:
     """A server whose database holds six learners' tries at twelve choice questions, half of
     them wrong (so each question has a most chosen wrong answer)."""
-    with lab_server(tmp_path_factory.mktemp("instructor_tables"), PASSCODE) as (url, db_url):
+    with lab_server(tmp_path_factory.mktemp("wide_tables"), PASSCODE) as (url, db_url):
         store, pick = Store(db_url), random.Random(0)
         questions = [q for q in bundled_bank().questions
                      if isinstance(q, ChoiceQuestion) and not q.multiple][:12]
@@ -68,3 +72,20 @@ def test_class_results_show_their_key_numbers_without_scrolling(browser, class_u
                                     "Most chosen wrong answer"], question_headers
     assert learner_headers[:4] == ["Learner", "% right first try", "% right in the end",
                                    "Mean mark (0–1)"], learner_headers
+
+
+@pytest.mark.parametrize("projector", [False, True], ids=["laptop", "projector"])
+def test_review_shows_question_answer_and_result_without_scrolling(browser, class_url, projector):
+    context = browser.new_context(viewport=SIZES["1280x720"])
+    page = context.new_page()
+    open_app(page, class_url, projector=projector)
+    visit(page, "Quiz")
+    start_quiz(page, "Learner 0")  # claims the name, and with it the twelve tries saved above
+    page.get_by_role("tab", name="Review").click()
+    table = page.get_by_test_id("stDataFrame").filter(has_text="Your answer")
+    expect(table.locator("th").first).to_be_attached()
+    headers = headers_in_view(table)
+    context.close()
+    # A fifth column drawn means the fourth, Score, is whole in view.
+    assert headers[:4] == ["Question", "Your answer", "Result", "Score"] and len(headers) > 4, \
+        headers
