@@ -56,8 +56,7 @@ def _runs_view() -> None:
     if sentence:
         st.markdown(f"**What differs:** {sentence}")
     st.subheader("Settings of each run")
-    st.caption("◆ differs marks each setting that is not the same in every run picked; those "
-               "rows come first, in bold.")
+    st.caption(view.settings_caption(len(jobs), len(names)))
     st.table(view.highlighted(view.settings_table(jobs, names)))
     st.subheader("The runs in numbers")
     # st.dataframe shows cells as literal text (settings and reasons come from the engine).

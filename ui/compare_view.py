@@ -46,19 +46,31 @@ def differ_sentence(jobs: list, names: dict[str, str]) -> str | None:
 
 def settings_table(jobs: list, names: dict[str, str]) -> pd.DataFrame:
     """Every setting of the runs, those that differ first and marked in words (not by colour
-    alone): a "differs?" column, then one column per run."""
+    alone): a "differs?" column, then one column per run. One run has nothing to differ from:
+    no "differs?" column (it would read "same" on every row)."""
     rows = differences.compare_settings([job.plan for job in jobs])
     rows.sort(key=lambda row: not row.differs)  # stable: the engine's order within each group
     frame = pd.DataFrame([row.values for row in rows], columns=[names[job.id] for job in jobs],
                          index=pd.Index([row.name for row in rows], name="setting"))
-    frame.insert(0, "differs?", ["◆ differs" if row.differs else "same" for row in rows])
+    if len(jobs) > 1:
+        frame.insert(0, "differs?", ["◆ differs" if row.differs else "same" for row in rows])
     return frame
+
+
+def settings_caption(picked: int, runs: int) -> str:
+    if picked > 1:
+        return ("◆ differs marks each setting that is not the same in every run picked; those "
+                "rows come first, in bold.")
+    if runs > 1:
+        return "One run picked: pick another above, and what differs between them is marked."
+    return ("One run so far. Train another (a second method, or this one with one setting "
+            "changed), and their settings stand side by side here, what differs marked.")
 
 
 def highlighted(frame: pd.DataFrame):
     """The settings table with the differing rows in bold on a tint (the words say it too)."""
     def style(row: pd.Series) -> list[str]:
-        marked = row["differs?"] != "same"
+        marked = row.get("differs?", "same") != "same"
         return [HIGHLIGHT if marked else ""] * len(row)
 
     return frame.style.apply(style, axis=1)

@@ -51,3 +51,10 @@ def test_every_setting_that_differs_is_named_and_marked(open_page):
     assert "differ only by method" not in texts(at.markdown)  # the old, asserted sentence
     assert list(at.table[0].value.columns) == ["differs?", "run 1: LoRA", "run 2: LoRA"]
     assert list(at.dataframe[0].value.columns) == ["run 1: LoRA", "run 2: LoRA"]
+
+    # One run picked has nothing to differ from: no column of "same", and the page says why.
+    at.multiselect(key="compare.runs").unselect("run 1: LoRA").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert list(at.table[0].value.columns) == ["run 2: LoRA"]
+    assert "One run picked: pick another above" in texts(at.caption)
+    assert "differ only by" not in texts(at.markdown)
