@@ -176,7 +176,7 @@ def joined_panel(session_id: int) -> None:
 
 def push_controls(session_id: int) -> None:
     """Pick a bank question (topic, then question) and push it to everyone in the session."""
-    from adaptlab.quiz import QUESTION_TYPES, TOPICS, bundled_bank
+    from adaptlab.quiz import TOPICS, bundled_bank
 
     bank = bundled_bank()
     topics = bank.topics()
@@ -185,7 +185,7 @@ def push_controls(session_id: int) -> None:
     questions = {q.id: q for q in bank.by_topic(topic)} if topic else {}
     chosen = st.selectbox(
         "Question to push", list(questions), key=widget_key(LIVE, "question"),
-        format_func=lambda qid: f"{QUESTION_TYPES[questions[qid].type]}: "
+        format_func=lambda qid: f"{questions[qid].asked_to}: "
                             f"{_short(questions[qid].prompt)}",
         help=f"Every question of the bank, any type ({len(bank.questions)} in {len(TOPICS)} "
              "topics). Pushing replaces the question on the learners' screens.")
@@ -226,7 +226,7 @@ def answers_panel(session_id: int) -> None:
     """The current question, its live answer chart (counts only, no names), and Reveal."""
     from adaptlab.live import live_status, push_answers
     from adaptlab.live.tally import answer_chart, key_lines, results, tally
-    from adaptlab.quiz import QUESTION_TYPES, TOPICS
+    from adaptlab.quiz import TOPICS
     from adaptlab.store import StoreError
     from ui.charts import plotly_chart
     from ui.store_access import get_store
@@ -247,7 +247,7 @@ def answers_panel(session_id: int) -> None:
         return
     # The topic, as the Quiz page heads a question: the bank's id ("cls-lialin-lora") is noise
     # on a projector.
-    st.markdown(f"**Live question** · {QUESTION_TYPES[question.type]} · "
+    st.markdown(f"**Live question** · {question.asked_to} · "
                 f"{TOPICS.get(question.topic, '')}")
     st.markdown(question.prompt)
     frame = tally(question, answers)

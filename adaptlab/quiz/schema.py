@@ -99,6 +99,11 @@ class Question:
         """The page path without query parameters, e.g. "/parameters"."""
         return self.lab.split("?", 1)[0]
 
+    @property
+    def asked_to(self) -> str:
+        """What the learner is asked to do, e.g. "Pick one" (the live picker, the projector)."""
+        return QUESTION_TYPES[self.type]
+
 
 @dataclass(frozen=True, kw_only=True)
 class ChoiceQuestion(Question):
@@ -114,6 +119,13 @@ class ChoiceQuestion(Question):
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
+
+    @property
+    def asked_to(self) -> str:
+        # A scenario keys one answer or several; "pick one" over "select all that apply" misleads.
+        if self.type == "scenario" and self.multiple:
+            return "Scenario: pick all that apply"
+        return super().asked_to
 
 
 @dataclass(frozen=True, kw_only=True)

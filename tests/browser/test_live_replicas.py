@@ -51,7 +51,7 @@ from adaptlab.live import (
     push_answers,
 )
 from adaptlab.live.board import RunSummary
-from adaptlab.quiz import QUESTION_TYPES, ChoiceQuestion, bundled_bank
+from adaptlab.quiz import ChoiceQuestion, bundled_bank
 from adaptlab.store import Store
 from tests.browser.conftest import (
     PAGE_TIMEOUT_MS,
@@ -147,7 +147,7 @@ def wait_until_balanced_to(balancer: str, name: str, timeout: float = 60) -> Non
 def push(host, question: ChoiceQuestion) -> None:
     """Pick `question` on the instructor's page, push it, wait until the projector shows it."""
     one_line = " ".join(question.prompt.split())
-    listed = re.compile("^" + re.escape(f"{QUESTION_TYPES[question.type]}: {one_line}"[:88]))
+    listed = re.compile("^" + re.escape(f"{question.asked_to}: {one_line}"[:88]))
     choice = host.get_by_role("option", name=listed)  # as ui/live_host.py lists it, shortened
     for _ in range(10):  # the page's polling fragments can close the list as it opens
         host.get_by_test_id("stSelectbox").filter(has_text="Question to push").click()

@@ -194,3 +194,22 @@ def test_zero_grad_orderings_accept_first_and_last():
 def test_no_key_rederives_the_papers_035m():
     for q in bundled_bank().questions:
         assert getattr(q, "answer", None) not in (350000, 350000.0), q.id
+
+
+def test_scenarios_keyed_with_several_answers_ask_for_all_of_them():
+    scenarios = [q for q in bundled_bank().questions if q.type == "scenario"]
+    assert {q.multiple for q in scenarios} == {True, False}  # the bank has both kinds
+    for q in scenarios:
+        assert q.asked_to == ("Scenario: pick all that apply" if len(q.answer) > 1
+                              else "Scenario: pick one"), q.id
+
+
+def test_lab_links_set_only_settings_their_page_accepts():
+    from urllib.parse import parse_qsl
+
+    from ui.query import parse_prefill
+
+    for q in bundled_bank().questions:
+        query = q.lab.partition("?")[2]
+        if query:
+            assert parse_prefill(dict(parse_qsl(query)), "full").problems == (), q.id
