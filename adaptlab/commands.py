@@ -41,7 +41,8 @@ def _methods_table(payload: list[dict]) -> str:
 def _census(args: argparse.Namespace) -> int:
     from adaptlab.census import adapted_skeleton, census, census_summary
     from adaptlab.counts import explain
-    from adaptlab.memory import memory_breakdown
+    from adaptlab.memory import VirtualTokens, memory_breakdown
+    from adaptlab.methods import get_method
     from adaptlab.model_specs import architecture
 
     settings = parse_sets(args.set)
@@ -51,7 +52,9 @@ def _census(args: argparse.Namespace) -> int:
     payload["formula"] = {"symbolic": formula.symbolic, "substituted": formula.substituted,
                           "value": formula.value, "convention": formula.convention,
                           "matches_census": formula.value == payload["trainable_params"]}
-    memory = memory_breakdown(df, architecture(args.model), args.batch_size, args.seq_len)
+    spec = get_method(args.method)
+    memory = memory_breakdown(df, architecture(args.model), args.batch_size, args.seq_len,
+                              VirtualTokens.of(spec, spec.config(settings)))
     payload["memory_bytes"] = {row["item"]: row["bytes"] for row in memory.as_rows()}
     payload["memory_bytes"]["total"] = memory.total
     emit(payload, args.format, _census_table)

@@ -3,20 +3,41 @@
 Frozen weights still occupy memory, but they need no gradient and no optimizer state: that is
 where PEFT saves. Activations are not saved by PEFT in general: backpropagation must still pass
 through every block above the lowest trainable parameter (or through all of them when the
-trainable part sits at the input, as with prompt tuning). All figures are fp32 estimates.
+trainable part sits at the input, as with prompt tuning). Soft prompts even add to them: their m
+virtual tokens lengthen every sequence (prompt tuning, P-tuning) or every layer's keys and
+values (prefix tuning). All figures are fp32 estimates; they count the same tensors for a frozen
+block as for a trained one, though PyTorch keeps somewhat fewer where no weight needs a gradient.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from adaptlab.errors import UserInputError
 
 if TYPE_CHECKING:  # only for type hints: importing transformers takes seconds
     from transformers import PretrainedConfig
 
 BYTES_FP32 = 4
+
+
+@dataclass(frozen=True)
+class VirtualTokens:
+    """The positions a soft-prompt method adds: `count` of them, at the "input" (every block runs
+    on them, the logits too) or in every layer's "attention" (m more keys and values)."""
+
+    count: int = 0
+    at: str = "input"
+
+    @classmethod
+    def of(cls, spec: Any, config: Any) -> VirtualTokens:
+        """Those of a method (a MethodSpec) with its config; none for methods that add none."""
+        if not spec.virtual_tokens:
+            return cls()
+        return cls(int(getattr(config, "num_virtual_tokens", 0)), spec.virtual_tokens)
 
 
 @dataclass(frozen=True)
@@ -30,6 +51,7 @@ class MemoryBreakdown:
     blocks_backpropagated: int
     batch_size: int
     seq_len: int
+    virtual_tokens: int = 0
 
     @property
     def total(self) -> int:
@@ -43,7 +65,9 @@ class MemoryBreakdown:
              "why": "two fp32 moments (m, v) per trainable parameter"},
             {"item": "activations", "bytes": self.activations,
              "why": f"kept for backward in {self.blocks_backpropagated} block(s) plus the logits, "
-                    f"batch {self.batch_size} × {self.seq_len} tokens (estimate)"},
+                    f"batch {self.batch_size} × {self.seq_len} tokens"
+                    + (f" + {self.virtual_tokens} virtual" if self.virtual_tokens else "")
+                    + " (estimate)"},
         ]
 
 
@@ -61,29 +85,46 @@ def blocks_to_backpropagate(df: pd.DataFrame, n_layer: int) -> int:
     return n_layer - int(lowest.min()) if not lowest.empty else 0
 
 
-def activation_bytes_per_block(c: PretrainedConfig, batch: int, seq: int) -> int:
+def activation_bytes_per_block(c: PretrainedConfig, batch: int, seq: int,
+                               virtual: VirtualTokens = VirtualTokens()) -> int:
     """Tensors a GPT-2 block keeps for backward, eager attention (an estimate, fp32).
 
     Per token: LayerNorm inputs and outputs (4d), q, k, v (3d), attention output (d), MLP
-    activations before and after GELU (8d): 16d; plus two B·H·T·T score tensors (softmax in, out).
+    activations before and after GELU (8d): 16d; plus two B·H·T·K score tensors (softmax in,
+    out), K keys per query. Virtual tokens at the input make T and K longer by m; prefixes in
+    the attention add m keys and values (2md per sequence) and make K = T + m.
     """
-    d, heads = c.n_embd, c.n_head
-    return BYTES_FP32 * (16 * batch * seq * d + 2 * batch * heads * seq * seq)
+    d, heads, m = c.n_embd, c.n_head, virtual.count
+    if virtual.at == "input":
+        seq += m
+        prefixes, keys = 0, seq
+    else:
+        prefixes, keys = 2 * m * d, seq + m
+    return BYTES_FP32 * batch * (16 * seq * d + prefixes + 2 * heads * seq * keys)
 
 
-def memory_breakdown(df: pd.DataFrame, c: PretrainedConfig, batch: int = 8, seq: int = 64) -> MemoryBreakdown:
+def memory_breakdown(df: pd.DataFrame, c: PretrainedConfig, batch: int = 8, seq: int = 64,
+                     virtual: VirtualTokens = VirtualTokens()) -> MemoryBreakdown:
+    """One training step's memory; UserInputError when `seq` and the virtual tokens together
+    do not fit the model's context (the run itself would refuse them: training.plan)."""
+    if seq + virtual.count > c.n_positions:
+        taken = f" (of which the method's virtual tokens take {virtual.count})" if virtual.count else ""
+        raise UserInputError(f"sequence length {seq} does not fit the model's context of "
+                             f"{c.n_positions} tokens{taken}: use 1 to {c.n_positions - virtual.count}")
     total = int(df["count"].sum())
     trainable = int(df.loc[df["trainable"], "count"].sum())
     blocks = blocks_to_backpropagate(df, c.n_layer)
-    logits = 2 * BYTES_FP32 * batch * seq * c.vocab_size if trainable else 0  # logits and their grad
+    logit_positions = seq + (virtual.count if virtual.at == "input" else 0)
+    logits = 2 * BYTES_FP32 * batch * logit_positions * c.vocab_size if trainable else 0  # and grads
     return MemoryBreakdown(
         weights=BYTES_FP32 * total,
         gradients=BYTES_FP32 * trainable,
         optimizer=2 * BYTES_FP32 * trainable,
-        activations=blocks * activation_bytes_per_block(c, batch, seq) + logits,
+        activations=blocks * activation_bytes_per_block(c, batch, seq, virtual) + logits,
         blocks_backpropagated=blocks,
         batch_size=batch,
         seq_len=seq,
+        virtual_tokens=virtual.count,
     )
 
 

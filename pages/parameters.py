@@ -62,20 +62,20 @@ if view_name == "map":
 elif view_name == "memory":
     st.markdown("Memory for **one training step** with AdamW in fp32. Frozen weights still sit in "
                 "memory but need no gradient and no optimizer state; activations are kept for every "
-                "block the backward pass must go through.")
-    shape = view.memory_inputs(PAGE, model)
-    if shape is not None:
-        view.memory_section(report, model, spec, shape)
+                "block the backward pass must go through, and a soft prompt's virtual tokens make "
+                "them longer. An estimate: a frozen block keeps somewhat fewer than a trained one.")
+    view.memory_section(report, model, spec, view.memory_inputs(PAGE))
 else:
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown(f"**A: {spec.title}**, as chosen above")
         st.caption(spec.summary)
-        shape = view.memory_inputs(PAGE, model)
+        shape = view.memory_inputs(PAGE)
     with right:
         other = view.method_picker(f"{PAGE}.compare", "lora", label="B: compare with")
         other_values = settings_widgets(other, f"{PAGE}.compare")
         other_report = view.report_or_error(model, other, other_values)
-    if other_report is not None and shape is not None:
-        view.comparison({f"A: {spec.title}": (report, view.memory(report, model, *shape)),
-                         f"B: {other.title}": (other_report, view.memory(other_report, model, *shape))})
+    rows = None if other_report is None else view.memories(
+        model, shape, {f"A: {spec.title}": report, f"B: {other.title}": other_report})
+    if rows is not None:
+        view.comparison(rows)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from adaptlab.counts import totals
-from adaptlab.memory import human_bytes, memory_breakdown
+from adaptlab.memory import VirtualTokens, human_bytes, memory_breakdown
+from adaptlab.methods import get_method
 from adaptlab.training import differences
 from ui.reference_view import run_name
 from ui.resources import census_frame, model_config, settings_key
@@ -89,9 +90,10 @@ def _census(job) -> pd.DataFrame:
 
 
 def _memory(job, frame: pd.DataFrame) -> str:
-    config = job.plan.config
-    return human_bytes(memory_breakdown(frame, model_config(job.plan.model), config.batch_size,
-                                        config.max_length).total)
+    plan = job.plan
+    virtual = VirtualTokens.of(get_method(plan.method), plan.method_config)
+    return human_bytes(memory_breakdown(frame, model_config(plan.model), plan.config.batch_size,
+                                        plan.config.max_length, virtual).total)
 
 
 def _number(value: float | None, pattern: str) -> str:

@@ -19,7 +19,7 @@ from adaptlab.model_specs import MODEL_SPECS
 from adaptlab.viz import block_bars, memory_bars, param_map
 from ui.charts import plotly_chart
 from ui.frame import metric_grid
-from ui.resources import ParameterReport, memory, model_config, parameter_report, settings_key
+from ui.resources import ParameterReport, memory, parameter_report, settings_key
 from ui.state import widget_key
 from ui.text import plain
 from ui.warmup import engine_loaded
@@ -120,8 +120,8 @@ def structure_charts(report: ParameterReport, model: str, spec: MethodSpec, key:
                      "block, final LayerNorm), split into frozen, trainable and added.")
 
 
-def memory_inputs(page: str, model: str) -> tuple[int, int] | None:
-    """Batch size and sequence length; None after a message if the sequence is too long."""
+def memory_inputs(page: str) -> tuple[int, int]:
+    """Batch size and sequence length (whether they fit the model: `memories`)."""
     left, right = st.columns(2)
     # persist_state: the memory and compare views share these inputs, and only one view renders.
     batch = left.number_input("Batch size (sequences)", 1, 512, 8, key=widget_key(page, "batch"),
@@ -130,12 +130,19 @@ def memory_inputs(page: str, model: str) -> tuple[int, int] | None:
     seq = right.number_input("Sequence length (tokens)", 1, 1024, 64, key=widget_key(page, "seq"),
                              help="Tokens per sequence; activations grow with it (attention "
                                   "scores with its square).", persist_state="page")
-    limit = model_config(model).n_positions
-    if seq > limit:
-        st.error(f"Sequence length {seq} is longer than this model's context: use 1 to {limit}.",
-                 icon=":material/error:")
-        return None
     return int(batch), int(seq)
+
+
+def memories(model: str, shape: tuple[int, int], reports: dict[str, ParameterReport]
+             ) -> dict[str, tuple[ParameterReport, MemoryBreakdown]] | None:
+    """Each report with its memory at `shape`; None after a message when the sequence (with a
+    method's virtual tokens) is longer than the model's context."""
+    try:
+        return {label: (r, memory(r, model, *shape)) for label, r in reports.items()}
+    except UserInputError as exc:
+        problem = plain(exc, limit=300)
+        st.error(f"{problem[:1].upper()}{problem[1:]}.", icon=":material/error:")
+        return None
 
 
 def memory_table(breakdowns: dict[str, MemoryBreakdown]) -> pd.DataFrame:
@@ -150,7 +157,10 @@ def memory_table(breakdowns: dict[str, MemoryBreakdown]) -> pd.DataFrame:
 
 
 def memory_section(report: ParameterReport, model: str, spec: MethodSpec, shape: tuple[int, int]) -> None:
-    mem = memory(report, model, *shape)
+    shown = memories(model, shape, {spec.title: report})
+    if shown is None:
+        return
+    mem = shown[spec.title][1]
     # st.table, not st.dataframe: five rows read better as text, and text grows in projector mode.
     st.table(memory_table({spec.title: mem}).set_index("item"))
     plotly_chart(memory_bars({spec.title: mem}), key="parameters.memory.bars",

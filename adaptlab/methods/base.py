@@ -163,6 +163,10 @@ class MethodSpec:
     paper: str
     uses_peft: bool = False
     training: TrainingDefaults = TrainingDefaults()
+    # Where the config's num_virtual_tokens go (the memory estimate counts them): "input", in
+    # front of the token embeddings, so every block runs on them; "attention", key and value
+    # prefixes in every layer (the queries stay the input's). "": the method adds no positions.
+    virtual_tokens: str = ""
 
     @property
     def short_title(self) -> str:

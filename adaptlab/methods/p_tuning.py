@@ -53,7 +53,9 @@ def formula(config: PTuningSettings, c) -> Formula:
 SPEC = MethodSpec(
     name="p-tuning", title="P-tuning", family="virtual-tokens",
     config_cls=PTuningSettings, apply_fn=apply, formula_fn=formula, uses_peft=True,
-    summary="Produce virtual token embeddings with a small trainable encoder; the model stays frozen.",
+    virtual_tokens="input",
+    summary="Produce virtual token embeddings with a small trainable encoder; here, as in PEFT, "
+            "the model stays frozen (the paper also tunes it in some experiments).",
     paper="Liu et al. (2021), GPT Understands, Too, arXiv 2103.10385",
     # 160 steps, not 200: the virtual tokens make each step ~55 ms on the bundled model, and a
     # default run must stay within 15 s on 2 cores (benchmarks/method_sweep.py --workers 1).

@@ -61,6 +61,7 @@ def formula(config: PrefixSettings, c) -> Formula:
 SPEC = MethodSpec(
     name="prefix", title="Prefix tuning", family="virtual-tokens",
     config_cls=PrefixSettings, apply_fn=apply, formula_fn=formula, uses_peft=True,
+    virtual_tokens="attention",
     summary="Prepend trainable key/value vectors at every layer; the model itself stays frozen.",
     paper="Li & Liang (2021), Prefix-Tuning: Optimizing Continuous Prompts for Generation, "
           "arXiv 2101.00190",

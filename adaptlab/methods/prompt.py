@@ -48,6 +48,7 @@ def formula(config: PromptSettings, c) -> Formula:
 SPEC = MethodSpec(
     name="prompt", title="Prompt tuning", family="virtual-tokens",
     config_cls=PromptSettings, apply_fn=apply, formula_fn=formula, uses_peft=True,
+    virtual_tokens="input",
     summary="Learn a few virtual token embeddings placed before the input; the model stays frozen.",
     paper="Lester, Al-Rfou & Constant (2021), The Power of Scale for Parameter-Efficient Prompt "
           "Tuning, arXiv 2104.08691",

@@ -70,6 +70,13 @@ def test_memory_view_and_a_sequence_longer_than_the_context(open_page):
     at.number_input(key="parameters.seq").set_value(MINI.n_positions + 1).run()
     assert not at.exception
     assert f"use 1 to {MINI.n_positions}" in texts(at.error)
+    # Prompt tuning's 20 virtual tokens take positions too: what fits the model alone does not.
+    at.number_input(key="parameters.seq").set_value(MINI.n_positions - 10).run()
+    assert not at.error
+    at.selectbox(key="parameters.method").select("prompt").run()
+    assert not at.exception
+    assert f"use 1 to {MINI.n_positions - 20}" in texts(at.error)
+    assert "virtual tokens take 20" in texts(at.error)
 
 
 def test_comparison_of_two_methods_keeps_its_settings(open_page):

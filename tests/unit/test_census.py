@@ -8,7 +8,9 @@ import pytest
 
 from adaptlab.census import adapted_skeleton, census, census_summary
 from adaptlab.counts import explain, per_block, totals
-from adaptlab.memory import memory_breakdown
+from adaptlab.errors import UserInputError
+from adaptlab.memory import VirtualTokens, activation_bytes_per_block, memory_breakdown
+from adaptlab.methods import get_method
 from adaptlab.models import skeleton
 
 SIZES = ["gpt2", "gpt2-medium", "gpt2-large", "gpt2-xl"]
@@ -91,13 +93,40 @@ def test_per_block_sums_to_the_total():
 
 def test_memory_saves_gradients_and_optimizer_state_not_activations():
     c = skeleton("gpt2").config
+    prompt_tuning = get_method("prompt")
     full = memory_breakdown(census(adapted_skeleton("gpt2", "full")), c)
-    prompt = memory_breakdown(census(adapted_skeleton("gpt2", "prompt")), c)
+    prompt = memory_breakdown(census(adapted_skeleton("gpt2", "prompt")), c,
+                              virtual=VirtualTokens.of(prompt_tuning, prompt_tuning.config()))
     top2 = memory_breakdown(census(adapted_skeleton("gpt2", "top-k")), c)
     assert full.gradients == 4 * 124_439_808 and full.optimizer == 8 * 124_439_808
     assert prompt.gradients == 4 * 15_360
-    assert prompt.activations == full.activations  # backprop still runs through every block
+    # Backprop still runs through every block, and through the 20 virtual tokens in each.
+    assert prompt.blocks_backpropagated == full.blocks_backpropagated == 12
+    assert prompt.activations > full.activations
     assert top2.blocks_backpropagated == 2 < full.blocks_backpropagated == 12
+
+
+def test_virtual_tokens_lengthen_the_sequence_or_the_attention_keys():
+    c, batch, seq, m = skeleton("gpt2").config, 8, 64, 20
+    d, heads = c.n_embd, c.n_head
+    assert VirtualTokens.of(get_method("lora"), get_method("lora").config()) == VirtualTokens()
+    assert VirtualTokens.of(get_method("prefix"), get_method("prefix").config({"num_virtual_tokens": m})
+                            ) == VirtualTokens(m, "attention")
+    plain = activation_bytes_per_block(c, batch, seq)
+    # Prompt tuning, P-tuning: every block runs on T + m positions.
+    assert activation_bytes_per_block(c, batch, seq, VirtualTokens(m, "input")) == \
+        activation_bytes_per_block(c, batch, seq + m)
+    # Prefix tuning: m more keys and values per layer, T·(T + m) attention scores.
+    assert activation_bytes_per_block(c, batch, seq, VirtualTokens(m, "attention")) == \
+        plain + 4 * batch * (2 * m * d + 2 * heads * seq * m)
+
+
+def test_a_sequence_that_leaves_no_room_for_the_virtual_tokens_is_refused():
+    c = skeleton("gpt2").config
+    frame = census(adapted_skeleton("gpt2", "prompt"))
+    memory_breakdown(frame, c, seq=1004, virtual=VirtualTokens(20, "input"))  # fits exactly
+    with pytest.raises(UserInputError, match="virtual tokens take 20\\): use 1 to 1004"):
+        memory_breakdown(frame, c, seq=1005, virtual=VirtualTokens(20, "input"))
 
 
 def run_cli(*args):
