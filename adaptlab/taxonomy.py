@@ -24,7 +24,7 @@ FAMILIES: dict[str, Family] = {f.id: f for f in [
            "(Lialin: selective; Ding: specification-based)."),
     Family("virtual-tokens", "New virtual tokens in the input or activation stream",
            "New vectors are placed in front of the sequence, at the input or at every layer; "
-           "the model is frozen."),
+           "the model is frozen (as here; some P-tuning experiments also tune it)."),
     Family("inserted-modules", "New modules or scaling vectors inserted in the computation path",
            "Small new modules (bottleneck adapters) or scaling vectors ((IA)³) sit inside each "
            "block; the model is frozen. Some, like (IA)³, can also be merged into the weights."),

@@ -14,7 +14,7 @@ from ui.reference_view import accuracy_chart, task_picker
 
 st.title("Methods: what gets trained?")
 st.markdown(
-    "Every method below adapts the same GPT-2. They differ in **what gets trained**: all of the "
+    "Every method below adapts the same small GPT-2. They differ in **what gets trained**: all of the "
     "model, a chosen part of it, new virtual tokens (at the input, or at every layer), new "
     "modules or scaling vectors inside each block, or a compact update of existing weights. "
     "These five classes do not take sides between the surveys, which name them differently."

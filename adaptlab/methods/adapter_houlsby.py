@@ -39,7 +39,7 @@ SPEC = MethodSpec(
     name="adapter-houlsby", title="Bottleneck adapters (Houlsby)", family="inserted-modules",
     config_cls=HoulsbyConfig, apply_fn=apply, formula_fn=formula,
     summary="Insert two small bottleneck modules per block (after attention and after the MLP) "
-            "and train only them.",
+            "and train only them (Houlsby et al. also train the LayerNorms: train_layernorm).",
     paper="Houlsby et al. (2019), Parameter-Efficient Transfer Learning for NLP, arXiv 1902.00751",
     training=TrainingDefaults(lr=3e-3, steps=200),
 )

@@ -56,7 +56,8 @@ def formula(config: IA3Settings, c) -> Formula:
 SPEC = MethodSpec(
     name="ia3", title="(IA)³ rescaling vectors", family="inserted-modules",
     config_cls=IA3Settings, apply_fn=apply, formula_fn=formula, uses_peft=True,
-    summary="Learn vectors that rescale attention and feed-forward activations element-wise.",
+    summary="Learn vectors that rescale the keys, the values and the FFN's inner activation "
+            "element-wise (the paper); PEFT's GPT-2 default also rescales the queries.",
     paper="Liu et al. (2022), Few-Shot Parameter-Efficient Fine-Tuning is Better and Cheaper "
           "than In-Context Learning, arXiv 2205.05638",
     training=TrainingDefaults(lr=1e-1, steps=200),

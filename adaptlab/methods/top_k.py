@@ -60,7 +60,8 @@ def formula(config: TopKConfig, c) -> Formula:
 SPEC = MethodSpec(
     name="top-k", title="Top-k blocks", family="selective", config_cls=TopKConfig,
     apply_fn=apply, formula_fn=formula,
-    summary="Train only the last k Transformer blocks; everything below stays frozen.",
+    summary="Train only the last k Transformer blocks; everything else (the embeddings and the "
+            "tied output head, the lower blocks, ln_f unless chosen) stays frozen.",
     paper="Li & Liang (2021) FT-TOP2; Lee et al. (2019) arXiv 1911.03090",
     training=TrainingDefaults(lr=3e-3, steps=200),
 )

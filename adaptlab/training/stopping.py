@@ -25,8 +25,11 @@ def _lr_advice(lr: float, suggested_lr: float, scheduled: float) -> str:
     if lr >= 10 * suggested_lr:
         return (f"The learning rate {lr:g}{at_step} is far too high for this method: each update "
                 f"overshoots. Try lr={suggested_lr:g}.")
-    return (f"Lower the learning rate {lr:g}{at_step}: try lr={lr / 10:g}, or clip the gradients "
-            "harder (e.g. max_grad_norm=0.5; the default is 1).")
+    # Not "clip harder" first: AdamW divides each update by the gradient's running size, so a
+    # smaller clip norm tames single spikes but leaves every step about lr long.
+    return (f"Lower the learning rate {lr:g}{at_step}: try lr={lr / 10:g}. Clipping the gradients "
+            "harder (max_grad_norm, default 1) tames single spikes, but AdamW's steps stay about "
+            "lr long whatever the gradient's size.")
 
 
 def explain_divergence(loss: float, first_loss: float | None, lr: float, suggested_lr: float,
