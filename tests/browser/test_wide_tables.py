@@ -52,12 +52,18 @@ def headers_in_view(table) -> list[str]:
     return table.evaluate("e => [...e.querySelectorAll('th')].map(th => th.textContent)")
 
 
-@pytest.mark.parametrize("projector", [False, True], ids=["laptop", "projector"])
-def test_class_results_show_their_key_numbers_without_scrolling(browser, class_url, projector):
+def open_at_1280x720(browser, url: str, page_name: str, projector: bool):
+    """A new 1280x720 browser context on `page_name` (close the context when done)."""
     context = browser.new_context(viewport=SIZES["1280x720"])
     page = context.new_page()
-    open_app(page, class_url, projector=projector)
-    visit(page, "Instructor")
+    open_app(page, url, projector=projector)
+    visit(page, page_name)
+    return context, page
+
+
+@pytest.mark.parametrize("projector", [False, True], ids=["laptop", "projector"])
+def test_class_results_show_their_key_numbers_without_scrolling(browser, class_url, projector):
+    context, page = open_at_1280x720(browser, class_url, "Instructor", projector)
     page.get_by_label("Instructor passcode").fill(PASSCODE)
     page.get_by_role("button", name="Unlock").click()
     wait_for_run(page)
@@ -76,10 +82,7 @@ def test_class_results_show_their_key_numbers_without_scrolling(browser, class_u
 
 @pytest.mark.parametrize("projector", [False, True], ids=["laptop", "projector"])
 def test_review_shows_question_answer_and_result_without_scrolling(browser, class_url, projector):
-    context = browser.new_context(viewport=SIZES["1280x720"])
-    page = context.new_page()
-    open_app(page, class_url, projector=projector)
-    visit(page, "Quiz")
+    context, page = open_at_1280x720(browser, class_url, "Quiz", projector)
     start_quiz(page, "Learner 0")  # claims the name, and with it the twelve tries saved above
     page.get_by_role("tab", name="Review").click()
     table = page.get_by_test_id("stDataFrame").filter(has_text="Your answer")
