@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from adaptlab.training.config import MAX_STEPS
 from tests.browser.conftest import wait_for_run
 from tests.browser.screens import open_app
 
@@ -69,7 +70,9 @@ def test_train_button_and_live_chart_share_the_screen(page, app_url, screenshot_
     mode = "projector" if projector else "normal"
     button = page.get_by_role("button", name="Train", exact=True)
     on_screen(page, button, "the Train button")
-    page.get_by_role("spinbutton", name="Steps").fill("60")  # long enough to watch it train
+    # The most steps a run may take: still training when the checks below end, however fast the
+    # machine (60 steps were done before them in one CI run, and the Stop button had gone).
+    page.get_by_role("spinbutton", name="Steps").fill(str(MAX_STEPS))
     page.get_by_role("spinbutton", name="Steps").press("Enter")
     wait_for_run(page)
     button.click()
@@ -82,7 +85,7 @@ def test_train_button_and_live_chart_share_the_screen(page, app_url, screenshot_
     assert button_box["y"] < chart_box["y"] + chart_box["height"]
     on_screen(page, page.get_by_role("button", name="Stop"), "the Stop button")
     metric = page.get_by_test_id("stMetric")
-    expect(metric.filter(has_text="Step")).to_contain_text(" / 60")
+    expect(metric.filter(has_text="Step")).to_contain_text(f" / {MAX_STEPS}")
     # The key numbers: all three on a laptop; the step and loss with projector mode's larger type.
     for name in ("Step", "Training loss") + (() if projector else ("Held-out accuracy",)):
         on_screen(page, metric.filter(has_text=name), f"the {name} number")
