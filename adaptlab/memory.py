@@ -65,9 +65,9 @@ class MemoryBreakdown:
              "why": "two fp32 moments (m, v) per trainable parameter"},
             {"item": "activations", "bytes": self.activations,
              "why": f"kept for backward in {self.blocks_backpropagated} block(s) plus the logits, "
-                    f"batch {self.batch_size} × {self.seq_len} tokens"
-                    + (f" + {self.virtual_tokens} virtual" if self.virtual_tokens else "")
-                    + " (estimate)"},
+                    f"batch {self.batch_size} × "
+                    + (f"({self.seq_len} tokens + {self.virtual_tokens} virtual tokens)"
+                       if self.virtual_tokens else f"{self.seq_len} tokens") + " (estimate)"},
         ]
 
 

@@ -103,6 +103,7 @@ def test_memory_saves_gradients_and_optimizer_state_not_activations():
     # Backprop still runs through every block, and through the 20 virtual tokens in each.
     assert prompt.blocks_backpropagated == full.blocks_backpropagated == 12
     assert prompt.activations > full.activations
+    assert "batch 8 × (64 tokens + 20 virtual tokens)" in prompt.as_rows()[3]["why"]
     assert top2.blocks_backpropagated == 2 < full.blocks_backpropagated == 12
 
 
