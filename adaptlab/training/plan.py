@@ -18,6 +18,7 @@ from torch import nn
 
 from adaptlab.data import Example, load_task, split
 from adaptlab.errors import UserInputError
+from adaptlab.memory import VirtualTokens
 from adaptlab.methods import get_method, settings_of
 from adaptlab.training.config import TRAIN_KEYS, TrainConfig, config_for
 
@@ -64,7 +65,7 @@ def plan_run(model: str, method: str, settings: Mapping[str, Any] | None = None,
                                  f"{', '.join(TRAIN_KEYS)}")
     method_config = spec.config({k: v for k, v in merged.items() if k in known})
     config = config_for(method, {k: v for k, v in merged.items() if k in TRAIN_KEYS})
-    virtual = getattr(method_config, "num_virtual_tokens", 0)
+    virtual = VirtualTokens.of(spec, method_config).count  # as the memory estimate counts them
     if config.max_length + virtual > context:
         taken = f" of which {method} takes {virtual} for virtual tokens" if virtual else ""
         raise UserInputError(f"max_length={config.max_length} does not fit the model's context "
