@@ -39,9 +39,10 @@ def _methods_table(payload: list[dict]) -> str:
 
 
 def _census(args: argparse.Namespace) -> int:
+    from adaptlab.activations import MethodDetails
     from adaptlab.census import adapted_skeleton, census, census_summary
     from adaptlab.counts import explain
-    from adaptlab.memory import VirtualTokens, memory_breakdown
+    from adaptlab.memory import memory_breakdown
     from adaptlab.methods import get_method
     from adaptlab.model_specs import architecture
 
@@ -54,9 +55,10 @@ def _census(args: argparse.Namespace) -> int:
                           "matches_census": formula.value == payload["trainable_params"]}
     spec = get_method(args.method)
     memory = memory_breakdown(df, architecture(args.model), args.batch_size, args.seq_len,
-                              VirtualTokens.of(spec, spec.config(settings)))
+                              MethodDetails.of(spec, spec.config(settings)))
     payload["memory_bytes"] = {row["item"]: row["bytes"] for row in memory.as_rows()}
     payload["memory_bytes"]["total"] = memory.total
+    payload["activation_bytes"] = memory.activations_by_kind  # what PyTorch keeps, by kind
     emit(payload, args.format, _census_table)
     return 0
 

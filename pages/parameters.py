@@ -61,9 +61,10 @@ if view_name == "map":
     view.structure_charts(report, model, spec, key="parameters.main")
 elif view_name == "memory":
     st.markdown("Memory for **one training step** with AdamW in fp32. Frozen weights still sit in "
-                "memory but need no gradient and no optimizer state; activations are kept for every "
-                "block the backward pass must go through, and a soft prompt's virtual tokens make "
-                "them longer. An estimate: a frozen block keeps somewhat fewer than a trained one.")
+                "memory but need no gradient and no optimizer state. Activations are the tensors "
+                "PyTorch keeps for the backward pass: every block it must go through keeps its "
+                "LayerNorm, attention and GELU tensors, but a frozen projection keeps no input; a "
+                "soft prompt's virtual tokens make them longer.")
     view.memory_section(report, model, spec, view.memory_inputs(PAGE))
 else:
     left, right = st.columns(2, gap="large")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from adaptlab.activations import MethodDetails
 from adaptlab.counts import totals
-from adaptlab.memory import VirtualTokens, human_bytes, memory_breakdown
+from adaptlab.memory import human_bytes, memory_breakdown
 from adaptlab.methods import get_method
 from adaptlab.training import differences
 from ui.reference_view import run_name
@@ -91,9 +92,9 @@ def _census(job) -> pd.DataFrame:
 
 def _memory(job, frame: pd.DataFrame) -> str:
     plan = job.plan
-    virtual = VirtualTokens.of(get_method(plan.method), plan.method_config)
+    details = MethodDetails.of(get_method(plan.method), plan.method_config)
     return human_bytes(memory_breakdown(frame, model_config(plan.model), plan.config.batch_size,
-                                        plan.config.max_length, virtual).total)
+                                        plan.config.max_length, details).total)
 
 
 def _number(value: float | None, pattern: str) -> str:

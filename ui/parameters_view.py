@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from adaptlab import census_cache
+from adaptlab.activations import KINDS
 from adaptlab.errors import UserInputError
 from adaptlab.memory import MemoryBreakdown, human_bytes
 from adaptlab.methods import REGISTRY, MethodSpec, get_method
@@ -128,8 +129,9 @@ def memory_inputs(page: str) -> tuple[int, int]:
                               help="How many sequences one training step processes.",
                               persist_state="page")
     seq = right.number_input("Sequence length (tokens)", 1, 1024, 64, key=widget_key(page, "seq"),
-                             help="Tokens per sequence; activations grow with it (attention "
-                                  "scores with its square).", persist_state="page")
+                             help="Tokens per sequence; activations grow in proportion "
+                                  "(fused attention keeps no T×T score matrix).",
+                             persist_state="page")
     return int(batch), int(seq)
 
 
@@ -166,13 +168,22 @@ def memory_section(report: ParameterReport, model: str, spec: MethodSpec, shape:
     plotly_chart(memory_bars({spec.title: mem}), key="parameters.memory.bars",
                  alt=f"Stacked bar of training memory for {spec.title}: "
                      f"total {human_bytes(mem.total)}.")
+    with st.expander(f"What the {human_bytes(mem.activations)} of activations are"):
+        st.table(activation_table(mem).set_index("kept for backward"))
+
+
+def activation_table(mem: MemoryBreakdown) -> pd.DataFrame:
+    """The saved tensors by kind, zeros included: what a frozen part does not keep teaches too."""
+    return pd.DataFrame([{"kept for backward": kind, "size": human_bytes(mem.activations_by_kind[kind]),
+                          "why": why} for kind, why in KINDS.items()])
 
 
 def compare_table(rows: dict[str, tuple[ParameterReport, MemoryBreakdown]]) -> pd.DataFrame:
     return pd.DataFrame([{
         "method": label, "trainable": f"{r.totals['trainable_params']:,}",
         "trainable %": percent(r.totals["trainable_pct"]), "added": f"{r.totals['added_params']:,}",
-        "total": f"{r.totals['total_params']:,}", "training memory": human_bytes(m.total),
+        "total": f"{r.totals['total_params']:,}", "activations": human_bytes(m.activations),
+        "training memory": human_bytes(m.total),
     } for label, (r, m) in rows.items()]).set_index("method")
 
 

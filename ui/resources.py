@@ -19,8 +19,9 @@ import pandas as pd
 import streamlit as st
 
 from adaptlab import census_cache
+from adaptlab.activations import MethodDetails
 from adaptlab.counts import explain, per_block, totals
-from adaptlab.memory import MemoryBreakdown, VirtualTokens, memory_breakdown
+from adaptlab.memory import MemoryBreakdown, memory_breakdown
 from adaptlab.methods import Formula, get_method
 from adaptlab.model_specs import Architecture, architecture
 from ui.warmup import load_engine
@@ -42,7 +43,7 @@ class ParameterReport:
     totals: dict[str, Any]  # total/trainable/frozen/added counts, trainable_pct
     blocks: pd.DataFrame  # per_block(): counts per place in the model and status
     formula: Formula  # the closed form that predicts the trainable count
-    virtual: VirtualTokens  # the soft prompt's positions, which the memory estimate counts
+    details: MethodDetails  # what else the saved activations depend on (virtual tokens, ...)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -63,7 +64,7 @@ def parameter_report(model: str, method: str, settings: SettingsKey) -> Paramete
     frame = census_frame(model, method, settings)
     spec = get_method(method)
     return ParameterReport(frame, totals(frame), per_block(frame), explain(model, method, dict(settings)),
-                           VirtualTokens.of(spec, spec.config(dict(settings))))
+                           MethodDetails.of(spec, spec.config(dict(settings))))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -74,4 +75,4 @@ def model_config(model: str) -> Architecture:
 def memory(report: ParameterReport, model: str, batch: int, seq: int) -> MemoryBreakdown:
     """Memory for training this setup at `batch` sequences of `seq` tokens (fast: no cache);
     UserInputError when the sequence and the virtual tokens do not fit the model's context."""
-    return memory_breakdown(report.frame, model_config(model), batch, seq, report.virtual)
+    return memory_breakdown(report.frame, model_config(model), batch, seq, report.details)

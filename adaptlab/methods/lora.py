@@ -24,7 +24,9 @@ PROJECTIONS = {"c_attn": (1, 3), "attn.c_proj": (1, 1), "c_fc": (1, 4), "mlp.c_p
 class LoraSettings:
     r: int = setting(8, "Rank r of the update B·A: A is r×fan_in, B is fan_out×r.", min=1, max=256)
     lora_alpha: float = setting(16.0, "Scale α: the update is multiplied by α/r.", min=0.01, max=1024)
-    lora_dropout: float = setting(0.0, "Dropout on the input of the LoRA branch while training.",
+    lora_dropout: float = setting(0.0, "Dropout on the input of the LoRA branch while training, kept in "
+                                  "the exported adapter's config; AdaptLab's own runs turn every "
+                                  "dropout off, so that a seed gives the same losses.",
                                   min=0.0, max=0.9)
     target_modules: tuple = setting(("c_attn",), "Which GPT-2 projections get a LoRA update.",
                                     choices=tuple(PROJECTIONS))

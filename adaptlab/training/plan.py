@@ -16,9 +16,9 @@ from typing import Any
 import torch
 from torch import nn
 
+from adaptlab.activations import VirtualTokens
 from adaptlab.data import Example, load_task, split
 from adaptlab.errors import UserInputError
-from adaptlab.memory import VirtualTokens
 from adaptlab.methods import get_method, settings_of
 from adaptlab.training.config import TRAIN_KEYS, TrainConfig, config_for
 

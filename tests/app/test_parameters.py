@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from adaptlab.activations import KINDS
 from adaptlab.census import census_summary
 from adaptlab.models import gpt2_config
 from tests.app.conftest import texts
@@ -79,12 +80,28 @@ def test_memory_view_and_a_sequence_longer_than_the_context(open_page):
     assert "virtual tokens take 20" in texts(at.error)
 
 
+def test_the_activations_by_kind_show_what_a_frozen_projection_does_not_keep(open_page):
+    at = show(open_page(PAGE), "memory")  # full fine-tuning
+    expanders = [e.label for e in at.expander]
+    total = at.table[0].value.loc["activations"].iloc[0]
+    assert f"What the {total} of activations are" in expanders
+    full = at.table[1].value
+    assert list(full.index) == list(KINDS)
+    assert full.loc["inputs of trained weights", "size"] != "0 B"
+    at.selectbox(key="parameters.method").select("lora").run()
+    lora = at.table[1].value
+    assert lora.loc["inputs of trained weights", "size"] == "0 B"
+    assert lora.loc["GELU intermediates", "size"] == full.loc["GELU intermediates", "size"]
+    assert lora.loc["new modules", "size"] != "0 B"
+
+
 def test_comparison_of_two_methods_keeps_its_settings(open_page):
     at = show(open_page(PAGE), "compare")  # A: full fine-tuning (default), B: LoRA
     compare = at.table[0].value
     assert list(compare.index) == ["A: Full fine-tuning", "B: LoRA (low-rank adaptation)"]
     assert list(compare["trainable"]) == [f"{census_summary('mini', m)['trainable_params']:,}"
                                           for m in ("full", "lora")]
+    assert compare["activations"].iloc[0] != compare["activations"].iloc[1]  # LoRA keeps fewer
     at.number_input(key="parameters.compare.lora.r").set_value(2).run()
     show(show(at, "map"), "compare")  # B's rank survives a look at another view
     lora_r2 = census_summary("mini", "lora", {"r": 2})["trainable_params"]
