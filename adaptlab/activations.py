@@ -133,7 +133,7 @@ class _Shape:
 
 
 def _projection(saved: _Saved, parts: BlockParts, name: str, source: str, grad: bool,
-                s: _Shape, details: MethodDetails) -> bool:
+                s: _Shape) -> bool:
     """A Conv1D projection (with any LoRA or (IA)³ on it) reading `source`; whether a gradient
     flows out of it."""
     at, fan_in, fan_out = PROJECTIONS[name]
@@ -148,7 +148,7 @@ def _projection(saved: _Saved, parts: BlockParts, name: str, source: str, grad: 
     if parts.trained & {f"{at}.weight"}:
         saved.keep(source, "inputs of trained weights", fan_in * d)
     if name in parts.lora_ranks:
-        saved.keep(source, "new modules", fan_in * d)  # A's input (no dropout: see above)
+        saved.keep(source, "new modules", fan_in * d)  # A's input (the runs have no dropout)
         saved.keep(f"{at} LoRA A·x", "new modules", parts.lora_ranks[name])  # B keeps A's output
         grad = True
     if name in parts.rescaled and name not in _FEEDFORWARD:  # y ⊙ l: keeps y for l's gradient
@@ -182,25 +182,33 @@ def block_saves(parts: BlockParts, grad_in: bool, s: _Shape,
     gradient; `grad_in`: whether its input does (something below it trains)."""
     saved, d = _Saved(), s.d
     grad = _layer_norm(saved, parts, "ln_1", grad_in, d)
-    grad = _projection(saved, parts, "c_attn", "ln_1 output", grad, s, details)
+    grad = _projection(saved, parts, "c_attn", "ln_1 output", grad, s)
     grad = grad or s.prefix > 0  # the prefix keys and values train
     if grad:
         keys = s.positions + s.prefix
         saved.keep("q, k, v", "attention q, k, v, output", 3 * d)  # views of c_attn's output
         saved.keep("attention output", "attention q, k, v, output", d + s.heads)  # and logsumexp
-        if s.prefix:  # keys and values with the prefix before them, and the padding mask
+        if s.prefix:  # keys and values with the prefix before them, and the mask that lets
+            # every token see the prefix (no longer plain causal attention)
             saved.keep("prefixed k, v", "attention q, k, v, output", 2 * keys * d / s.positions)
             saved.keep("attention mask", "attention q, k, v, output", keys)
-    grad = _projection(saved, parts, "attn.c_proj", "attention output", grad, s, details)
+    grad = _projection(saved, parts, "attn.c_proj", "attention output", grad, s)
     grad = _adapter(saved, parts, "attn.c_proj", s, details) or grad
     stream = grad_in or grad  # the residual joins the block's input and the attention branch
     grad = _layer_norm(saved, parts, "ln_2", stream, d)
-    grad = _projection(saved, parts, "c_fc", "ln_2 output", grad, s, details)
+    grad = _projection(saved, parts, "c_fc", "ln_2 output", grad, s)
     if grad:  # 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))): x, tanh, 0.5·x and 1 + tanh
         saved.keep("GELU intermediates", "GELU intermediates", 4 * 4 * d)
-    grad = _projection(saved, parts, "mlp.c_proj", "GELU output", grad, s, details)
+    grad = _projection(saved, parts, "mlp.c_proj", "GELU output", grad, s)
     grad = _adapter(saved, parts, "mlp.c_proj", s, details) or grad
     return saved.by_kind(), stream or grad
+
+
+def _encoder_width(outside: pd.DataFrame, first_layer: str, d: int) -> int:
+    """The hidden width of a prompt encoder whose first layer (d × width) is `first_layer`;
+    0 when the method has none."""
+    rows = outside[outside["component"] == first_layer]
+    return int(rows["count"].iloc[0]) // d if not rows.empty else 0
 
 
 @dataclass(frozen=True)
@@ -239,13 +247,11 @@ def activation_estimate(df: pd.DataFrame, n_layer: int, d: int, heads: int, voca
     scored = max(seq - 1, 0)  # every position but the last predicts the next token
     if "wte.weight" in trains_outside:  # the tied output layer keeps its input, per scored token
         totals["inputs of trained weights"] += d * scored
-    encoder = outside[outside["component"] == "prompt_encoder.transform.0.weight"]
-    if not encoder.empty:  # prefix tuning's MLP, run per sequence: its m inputs and tanh outputs
-        hidden = int(encoder["count"].iloc[0]) // d
+    hidden = _encoder_width(outside, "prompt_encoder.transform.0.weight", d)
+    if hidden:  # prefix tuning's MLP, run per sequence: its m inputs and tanh outputs
         totals["new modules"] += m * (d + hidden)
-    encoder = outside[outside["component"] == "prompt_encoder.mlp_head.0.weight"]
-    if not encoder.empty:  # P-tuning's MLP runs once per step, not per sequence: m inputs and
-        hidden = int(encoder["count"].iloc[0]) // d  # two ReLU outputs
+    hidden = _encoder_width(outside, "prompt_encoder.mlp_head.0.weight", d)
+    if hidden:  # P-tuning's MLP runs once per step, not per sequence: m inputs, two ReLU outputs
         totals["new modules"] += m * (d + 2 * hidden) / batch
     if df["trainable"].any():  # cross-entropy keeps the log-softmax of every scored position
         totals["logits"] += vocab * scored
