@@ -65,6 +65,9 @@ def test_order_steps_by_drag_and_by_keyboard(page, quiz_server):
     # may not have started 150 ms after the click, and Next would then move the old section on.
     sized = len(bundled_bank().by_topic("training_step"))
     expect(page.get_by_text(f"Question 1 of {sized}", exact=False)).to_be_visible()
+    # And for the run's end: until then the previous run's tabs, with their own Next button,
+    # may still be on the page beside the new ones (a fresh-check run clicked into both).
+    wait_for_run(page)
     page.get_by_role("button", name="Next question").click()  # question 2: ord-step-basic
     expect(page.get_by_text(f"Question 2 of {sized}", exact=False)).to_be_visible()
     wait_for_run(page)
